@@ -1,0 +1,201 @@
+"""The `clientsmith` command line. Exit codes: 0 ok, 1 spec problems or stale output, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .config import ClientTarget, ConfigError, load_targets
+from .problems import SpecError
+from .write import OutputConflict
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clientsmith", description="Typed Python API clients from OpenAPI specs.")
+    parser.add_argument("--version", action="version", version=f"clientsmith {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add_target_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.clientsmith]")
+        p.add_argument("--spec", type=Path, help="a spec file or a folder of fragments (instead of the config)")
+        p.add_argument("--package", help="import name of the generated package (with --spec)")
+        p.add_argument("--distribution", help="pip name (with --spec; default from --package)")
+        p.add_argument("--output", type=Path, help="output folder (with --spec)")
+        p.add_argument("--templates", type=Path, help="folder of templates layered over the built-in ones")
+
+    add_target_args(sub.add_parser("generate", help="regenerate every configured client, or one given by --spec"))
+    add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
+    validate = sub.add_parser("validate", help="validate specs and list every problem")
+    validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
+    validate.add_argument("--config", type=Path, default=Path("pyproject.toml"))
+    ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
+    ir.add_argument("spec", type=Path)
+    ir.add_argument("--package", default="client")
+    bundle = sub.add_parser("bundle", help="write the merged single-file spec")
+    bundle.add_argument("spec", type=Path)
+    bundle.add_argument("-o", "--output", type=Path, required=True)
+    return parser
+
+
+def _targets(args: argparse.Namespace) -> list[ClientTarget]:
+    if args.spec is not None:
+        if not args.package or not args.output:
+            raise ConfigError("--spec needs --package and --output")
+        if not args.package.isidentifier():
+            raise ConfigError(f"--package {args.package!r} is not a Python identifier")
+        return [
+            ClientTarget(
+                spec=args.spec,
+                package=args.package,
+                distribution=args.distribution or args.package.replace("_", "-"),
+                output=args.output,
+                templates=args.templates,
+            )
+        ]
+    targets = load_targets(args.config)
+    if args.templates is not None:
+        targets = [ClientTarget(t.spec, t.package, t.distribution, t.output, args.templates) for t in targets]
+    return targets
+
+
+def _base(args: argparse.Namespace) -> Path:
+    """Messages and file headers name spec paths relative to this folder."""
+    return args.config.resolve().parent if args.spec is None and hasattr(args, "config") else Path.cwd()
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .pipeline import build_package
+    from .write import write_package
+
+    targets = _targets(args)
+    # Build every client before writing any, so that one bad spec leaves all output as it was.
+    built = [(t, build_package(t, _base(args))) for t in targets]
+    for target, package in built:
+        for warning in package.warnings:
+            print(warning, file=sys.stderr)
+        summary = write_package(target.output, package.files)
+        print(summary.line(target.distribution))
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import build_package
+    from .write import MANIFEST, owned_files
+
+    stale = False
+    for target in _targets(args):
+        package = build_package(target, _base(args))
+        expected = package.files
+        present = owned_files(target.output) | set(expected)
+        for rel in sorted(present):
+            path = target.output / rel
+            old = path.read_bytes() if path.is_file() else b""
+            new = expected.get(rel, b"")
+            if old == new:
+                continue
+            stale = True
+            label = (target.output / rel).as_posix()
+            diff = difflib.unified_diff(
+                old.decode("utf-8", "replace").splitlines(keepends=True),
+                new.decode("utf-8", "replace").splitlines(keepends=True),
+                fromfile=f"{label} (on disk)" if path.is_file() else "/dev/null",
+                tofile=f"{label} (regenerated)" if rel in expected else "/dev/null",
+            )
+            sys.stdout.writelines(diff)
+            if rel == MANIFEST:
+                continue
+        if not stale:
+            print(f"{target.distribution}: up to date")
+    if stale:
+        print("generated output is stale: run `clientsmith generate` (or `make generate`)", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .merge import load_spec
+    from .validate import validate
+
+    specs = args.specs or [t.spec for t in load_targets(args.config)]
+    base = args.config.resolve().parent if not args.specs else Path.cwd()
+    failed = False
+    for spec_path in specs:
+        try:
+            problems = validate(load_spec(spec_path, base))
+        except SpecError as exc:
+            problems = exc.problems
+        for problem in problems:
+            print(problem)
+        if any(p.level == "error" for p in problems):
+            failed = True
+        else:
+            print(f"{spec_path.as_posix()}: valid")
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def cmd_ir(args: argparse.Namespace) -> int:
+    from .ir import to_json_data
+    from .pipeline import build_api, load_and_validate
+
+    spec, _ = load_and_validate(args.spec)
+    api, _ = build_api(spec, args.package, args.package.replace("_", "-"))
+    json.dump(to_json_data(api), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
+def cmd_bundle(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .pipeline import load_and_validate
+
+    spec, _ = load_and_validate(args.spec)
+    text = (
+        json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
+        if args.output.suffix == ".json"
+        else yaml.safe_dump(spec.document, sort_keys=False, allow_unicode=True, width=120)
+    )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    temp = args.output.with_name(args.output.name + ".tmp")
+    temp.write_text(text, encoding="utf-8")
+    temp.replace(args.output)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "generate": cmd_generate,
+    "check": cmd_check,
+    "validate": cmd_validate,
+    "ir": cmd_ir,
+    "bundle": cmd_bundle,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return COMMANDS[args.command](args)
+    except SpecError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except (ConfigError, OutputConflict) as exc:
+        print(f"clientsmith: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug in clientsmith, not in the spec
+        if args.debug:
+            raise
+        print(f"clientsmith: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)",
+              file=sys.stderr)
+        return 3

@@ -1,0 +1,56 @@
+"""`[tool.clientsmith]` in pyproject.toml: the bundled clients that `clientsmith generate` regenerates."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+@dataclass(frozen=True)
+class ClientTarget:
+    spec: Path
+    package: str
+    distribution: str
+    output: Path
+    templates: Path | None = None
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_targets(pyproject: Path) -> list[ClientTarget]:
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{pyproject}: cannot read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{pyproject}: {exc}") from None
+    clients = data.get("tool", {}).get("clientsmith", {}).get("clients", [])
+    if not clients:
+        raise ConfigError(f"{pyproject}: no [[tool.clientsmith.clients]] entries")
+    root = pyproject.parent
+    targets = []
+    for index, entry in enumerate(clients):
+        missing = [k for k in ("spec", "package", "output") if not isinstance(entry.get(k), str)]
+        if missing:
+            raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}] lacks {', '.join(missing)}")
+        package = entry["package"]
+        if not package.isidentifier():
+            raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].package {package!r} is not a Python identifier")
+        targets.append(
+            ClientTarget(
+                spec=root / entry["spec"],
+                package=package,
+                distribution=entry.get("distribution") or package.replace("_", "-"),
+                output=root / entry["output"],
+                templates=root / entry["templates"] if entry.get("templates") else None,
+            )
+        )
+    return targets

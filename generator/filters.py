@@ -1,0 +1,68 @@
+"""Jinja filters: how spec strings become safe Python source. Every template filter lives here."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+
+def pyrepr(value: Any) -> str:
+    """A Python literal for a JSON-like value: strings escaped, never code."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a valid Python str literal, double-quoted
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(pyrepr(v) for v in value)
+        return f"({inner},)" if isinstance(value, tuple) and len(value) == 1 else (
+            f"({inner})" if isinstance(value, tuple) else f"[{inner}]")
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{pyrepr(str(k))}: {pyrepr(v)}" for k, v in value.items()) + "}"
+    return pyrepr(str(value))
+
+
+def docstring_text(value: str) -> str:
+    """Text that is safe between triple quotes: backslashes and quote runs cannot end the string."""
+    text = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
+    if text.endswith('"'):
+        text += " "
+    return text
+
+
+def docstring(value: str, indent: int = 0) -> str:
+    """A complete docstring literal, indented for its place."""
+    text = docstring_text(value) if value else ""
+    pad = " " * indent
+    if "\n" not in text:
+        return f'"""{text}"""'
+    return '"""' + textwrap.indent(text, pad).lstrip(" ") + "\n" + pad + '"""'
+
+
+def comment(value: str) -> str:
+    """One line of a `#` comment: newlines cannot start code."""
+    return " ".join(str(value).split())
+
+
+def markdown_code(value: str) -> str:
+    """Inline code in Markdown that a backtick in the value cannot close."""
+    text = comment(value)
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
+
+
+def indent_lines(value: str, width: int = 4) -> str:
+    return textwrap.indent(value, " " * width)
+
+
+FILTERS = {
+    "pyrepr": pyrepr,
+    "docstring": docstring,
+    "docstring_text": docstring_text,
+    "comment": comment,
+    "markdown_code": markdown_code,
+    "indent_lines": indent_lines,
+}

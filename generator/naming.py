@@ -1,0 +1,60 @@
+"""Python names from spec names: deterministic, valid, never a keyword, unique where asked."""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+_ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
+_CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
+_NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
+
+# Names a generated method or argument must not take: they would shadow what the class relies on.
+RESERVED_ARGUMENTS = frozenset({"self", "body", "timeout", "max_retries", "extra_headers", "extra_query"})
+
+
+def _ascii_words(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return text
+
+
+def snake_case(text: str) -> str:
+    """`CreateIncident` -> `create_incident`, `updateIncidentUsingPUT` -> `update_incident_using_put`."""
+    text = _ascii_words(text)
+    text = _ACRONYM_BOUNDARY.sub(r"\1_\2", text)
+    text = _CAMEL_BOUNDARY.sub(r"\1_\2", text)
+    text = _NON_WORD.sub("_", text).strip("_").lower()
+    return re.sub(r"_+", "_", text)
+
+
+def pascal_case(text: str) -> str:
+    """`work item attachments` -> `WorkItemAttachments`."""
+    return "".join(part[:1].upper() + part[1:] for part in snake_case(text).split("_") if part)
+
+
+def identifier(text: str, fallback: str = "value") -> str:
+    """A valid snake_case Python identifier for `text`; keywords get a trailing underscore."""
+    name = snake_case(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED_ARGUMENTS:
+        name += "_"
+    return name
+
+
+def class_name(text: str, fallback: str = "Resource") -> str:
+    name = pascal_case(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    return name
+
+
+def unique(name: str, taken: set[str]) -> str:
+    """`name`, or `name_2`, `name_3`, ... whichever is free first; records the choice in `taken`."""
+    candidate, n = name, 2
+    while candidate in taken:
+        candidate = f"{name}_{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate

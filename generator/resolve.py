@@ -1,0 +1,112 @@
+"""Local `$ref` resolution over the merged document: every ref checked, cycles found, targets fetched."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .merge import MergedSpec
+from .problems import Problem, escape_pointer_token, split_pointer
+
+
+def iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:
+    """Every (pointer of the object holding `$ref`, ref value) in document order."""
+    stack: list[tuple[str, Any]] = [(ptr, node)]
+    while stack:
+        here, value = stack.pop()
+        if isinstance(value, dict):
+            ref = value.get("$ref")
+            if ref is not None and (isinstance(ref, str) or not isinstance(ref, dict)):
+                yield here, ref
+            for key in reversed(list(value)):
+                child = value[key]
+                if isinstance(child, (dict, list)):
+                    stack.append((f"{here}/{escape_pointer_token(key)}", child))
+        elif isinstance(value, list):
+            for index in range(len(value) - 1, -1, -1):
+                if isinstance(value[index], (dict, list)):
+                    stack.append((f"{here}/{index}", value[index]))
+
+
+_MISSING = object()
+
+
+def lookup(document: Any, ptr: str) -> Any:
+    """The value at a JSON pointer, or _MISSING."""
+    node = document
+    for token in split_pointer(ptr):
+        if isinstance(node, dict):
+            node = node.get(token, _MISSING)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+        if node is _MISSING:
+            return _MISSING
+    return node
+
+
+class Resolver:
+    """Follows local refs (`#/...`) in the merged document."""
+
+    def __init__(self, spec: MergedSpec) -> None:
+        self.spec = spec
+        self.document = spec.document
+
+    def check(self) -> list[Problem]:
+        """Every ref that cannot be followed, and every ref chain that loops with no object between."""
+        problems: list[Problem] = []
+        for holder, ref in iter_refs(self.document):
+            where = f"{holder}/$ref"
+            if not isinstance(ref, str):
+                problems.append(self.spec.problem(where, "$ref must be a string"))
+                continue
+            if ref.startswith(("http://", "https://", "//")):
+                problems.append(self.spec.problem(where, f"remote $ref {ref!r} is not followed"))
+                continue
+            if not ref.startswith("#"):
+                problems.append(
+                    self.spec.problem(where, f"$ref {ref!r} points outside the document; only local refs (#/...) are supported")
+                )
+                continue
+            target = lookup(self.document, ref[1:])
+            if target is _MISSING:
+                problems.append(self.spec.problem(where, f"$ref {ref!r} does not resolve"))
+                continue
+            chain = [ref]
+            while isinstance(target, dict) and isinstance(target.get("$ref"), str) and target["$ref"].startswith("#"):
+                nxt = target["$ref"]
+                if nxt in chain:
+                    problems.append(
+                        self.spec.problem(where, "$ref cycle with no schema in between: " + " -> ".join(chain + [nxt]))
+                    )
+                    break
+                chain.append(nxt)
+                target = lookup(self.document, nxt[1:])
+        return problems
+
+    def deref(self, node: Any) -> Any:
+        """`node` with any chain of refs followed (refs are checked beforehand)."""
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen or not ref.startswith("#"):
+                break
+            seen.add(ref)
+            target = lookup(self.document, ref[1:])
+            if target is _MISSING:
+                break
+            node = target
+        return node
+
+    def ref_target(self, node: Any) -> str | None:
+        """The final pointer a schema ref chain lands on (e.g. "#/components/schemas/X"), or None."""
+        last = None
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen or not ref.startswith("#"):
+                break
+            seen.add(ref)
+            last = ref
+            node = lookup(self.document, ref[1:])
+        return last

@@ -1,0 +1,112 @@
+"""Python annotations for schemas, naming the model classes datamodel-code-generator made for them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import ENUM, MODEL
+from .problems import escape_pointer_token
+from .resolve import Resolver
+
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+
+
+class SchemaTyper:
+    def __init__(self, resolver: Resolver, class_by_pointer: dict[str, str], kind_by_class: dict[str, str]) -> None:
+        self.resolver = resolver
+        self.class_by_pointer = class_by_pointer
+        self.kind_by_class = kind_by_class
+        self.used: set[str] = set()
+
+    def model_class(self, schema: Any, ptr: str) -> str:
+        """The class users build for this schema (an object model or an enum), or ""."""
+        target = self.resolver.ref_target(schema)
+        where = target[1:] if target else ptr
+        name = self.class_by_pointer.get(where, "")
+        if name and self.kind_by_class.get(name) in (MODEL, ENUM):
+            return name
+        return ""
+
+    def annotation(self, schema: Any, ptr: str, depth: int = 0) -> str:
+        if depth > 20 or not isinstance(schema, dict):
+            return "Any"
+        target = self.resolver.ref_target(schema)
+        if target:
+            ptr = target[1:]
+            schema = self.resolver.deref(schema)
+            if not isinstance(schema, dict):
+                return "Any"
+        cls = self.class_by_pointer.get(ptr)
+        if cls and self.kind_by_class.get(cls) in (MODEL, ENUM):
+            self.used.add(cls)
+            return self._nullable(cls, schema)
+        for key in ("oneOf", "anyOf"):
+            if isinstance(schema.get(key), list):
+                members = [
+                    self.annotation(s, f"{ptr}/{key}/{i}", depth + 1) for i, s in enumerate(schema[key])
+                ]
+                return self._nullable(union(members), schema)
+        types = schema.get("type")
+        type_list = types if isinstance(types, list) else [types] if types else []
+        parts = [self._one_type(t, schema, ptr, depth) for t in type_list] or [self._untyped(schema, ptr, depth)]
+        return self._nullable(union(parts), schema)
+
+    def _one_type(self, kind: Any, schema: dict[str, Any], ptr: str, depth: int) -> str:
+        if kind == "array":
+            return f"list[{self.annotation(schema.get('items', {}), f'{ptr}/items', depth + 1)}]"
+        if kind == "object":
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and not schema.get("properties"):
+                return f"dict[str, {self.annotation(extra, f'{ptr}/additionalProperties', depth + 1)}]"
+            return "dict[str, Any]"
+        if kind == "string" and schema.get("format") == "binary":
+            return "bytes"
+        return _PRIMITIVES.get(kind, "Any")
+
+    def _untyped(self, schema: dict[str, Any], ptr: str, depth: int) -> str:
+        if "properties" in schema or "additionalProperties" in schema:
+            return self._one_type("object", schema, ptr, depth)
+        if "items" in schema:
+            return self._one_type("array", schema, ptr, depth)
+        if isinstance(schema.get("allOf"), list) and len(schema["allOf"]) == 1:
+            return self.annotation(schema["allOf"][0], f"{ptr}/allOf/0", depth + 1)
+        return "Any"
+
+    @staticmethod
+    def _nullable(annotation: str, schema: dict[str, Any]) -> str:
+        if schema.get("nullable") is True and annotation not in ("Any", "None") and "None" not in split_union(annotation):
+            return f"{annotation} | None"
+        return annotation
+
+
+def union(members: list[str]) -> str:
+    unique: list[str] = []
+    for member in members:
+        for part in split_union(member):
+            if part not in unique:
+                unique.append(part)
+    if "Any" in unique:
+        return "Any"
+    if "None" in unique:  # None last reads best
+        unique.remove("None")
+        unique.append("None")
+    return " | ".join(unique) if unique else "Any"
+
+
+def split_union(annotation: str) -> list[str]:
+    """Top-level members of `A | list[B | C] | None`."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(annotation):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(annotation[start:i].strip())
+            start = i + 1
+    parts.append(annotation[start:].strip())
+    return parts
+
+
+def child(ptr: str, *tokens: object) -> str:
+    return ptr + "".join("/" + escape_pointer_token(t) for t in tokens)

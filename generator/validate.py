@@ -1,0 +1,94 @@
+"""Validation: openapi-spec-validator on the merged document, plus the checks a client generator needs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .merge import HTTP_METHODS, MergedSpec
+from .naming import snake_case
+from .problems import Problem, escape_pointer_token, pointer
+from .resolve import Resolver
+
+_PATH_PARAM = re.compile(r"{([^{}]+)}")
+
+
+def validate(spec: MergedSpec) -> list[Problem]:
+    """Every problem found, schema errors first, then our own checks. Empty means valid."""
+    document = spec.document
+    version = document.get("openapi")
+    if "swagger" in document and version is None:
+        return [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first")]
+    if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
+        return [spec.problem("/openapi", f"unsupported OpenAPI version {version!r}: 3.0.x and 3.1.x are supported")]
+    problems = Resolver(spec).check()
+    if problems:  # the schema validator would follow the same broken refs
+        return problems
+    problems.extend(_schema_problems(spec, version))
+    problems.extend(_generator_problems(spec))
+    return sorted(set(problems))
+
+
+def _schema_problems(spec: MergedSpec, version: str) -> list[Problem]:
+    from jsonschema.exceptions import best_match
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    problems = []
+    for error in validator_class(spec.document).iter_errors():
+        if getattr(error, "context", None):
+            error = best_match(error.context) or error
+        path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
+        problems.append(spec.problem(pointer(*path), _short(str(getattr(error, "message", error)))))
+    return problems
+
+
+def _short(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[: limit - 3] + "..."
+
+
+def iter_operations(document: dict[str, Any]):
+    """(path, method, operation, pointer) for every operation, in document order."""
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in item:
+            if method in HTTP_METHODS and isinstance(item[method], dict):
+                yield path, method, item[method], pointer("paths", path, method)
+
+
+def _generator_problems(spec: MergedSpec) -> list[Problem]:
+    """What a valid spec can still get wrong for a client: ids that clash, path params not declared."""
+    resolver = Resolver(spec)
+    problems: list[Problem] = []
+    seen_ids: dict[str, str] = {}
+    seen_methods: dict[tuple[str, str], str] = {}
+    for path, method, operation, op_ptr in iter_operations(spec.document):
+        op_id = operation.get("operationId")
+        if isinstance(op_id, str):
+            if op_id in seen_ids:
+                problems.append(spec.problem(f"{op_ptr}/operationId", f"operationId {op_id!r} also used at {seen_ids[op_id]}"))
+            seen_ids[op_id] = op_ptr
+            tag = (operation.get("tags") or ["default"])[0]
+            key = (str(tag), snake_case(op_id))
+            if key in seen_methods and seen_methods[key] != op_id:
+                problems.append(
+                    spec.problem(f"{op_ptr}/operationId",
+                                 f"operationId {op_id!r} gives method name {key[1]!r}, as does {seen_methods[key]!r}")
+                )
+            seen_methods[key] = op_id
+        item = spec.document["paths"][path]
+        declared = set()
+        for param in list(item.get("parameters") or []) + list(operation.get("parameters") or []):
+            param = resolver.deref(param)
+            if isinstance(param, dict) and param.get("in") == "path":
+                declared.add(param.get("name"))
+        for name in _PATH_PARAM.findall(path):
+            if name not in declared:
+                problems.append(
+                    spec.problem(op_ptr, f"path parameter {name!r} of {path!r} is not declared")
+                )
+        for name in sorted(n for n in declared if isinstance(n, str) and "{" + n + "}" not in path):
+            problems.append(spec.problem(f"{op_ptr}/parameters", f"path parameter {name!r} is not in the path {path!r}"))
+    return problems

@@ -1,0 +1,108 @@
+"""Write a generated package: only changed files, all or nothing, never touching files we did not make."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MANIFEST = ".clientsmith-manifest.json"
+
+
+@dataclass
+class WriteSummary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        return (
+            f"{name}: {len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.removed)} removed, {len(self.unchanged)} unchanged"
+        )
+
+
+class OutputConflict(Exception):
+    """The output folder holds a file we would overwrite but did not make."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str, spec_hash: str) -> bytes:
+    manifest = {
+        "comment": header,
+        "generator_version": generator_version,
+        "spec_sha256": spec_hash,
+        "files": {path: sha256(files[path]) for path in sorted(files)},
+    }
+    return (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def owned_files(output: Path) -> set[str]:
+    """The files a previous run recorded as its own."""
+    try:
+        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        return {str(p) for p in data.get("files", {})} | {MANIFEST}
+    except (OSError, ValueError, AttributeError):
+        return set()
+
+
+def _safe_relative(path: str) -> str:
+    pure = Path(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise ValueError(f"refusing to write outside the output folder: {path!r}")
+    return pure.as_posix()
+
+
+def plan(output: Path, files: dict[str, bytes]) -> WriteSummary:
+    """What writing `files` (which include the manifest) would do, without doing it."""
+    owned = owned_files(output)
+    summary = WriteSummary()
+    for rel in sorted(files):
+        target = output / _safe_relative(rel)
+        if not target.exists():
+            summary.added.append(rel)
+        elif target.is_file() and target.read_bytes() == files[rel]:
+            summary.unchanged.append(rel)
+        elif rel in owned:
+            summary.changed.append(rel)
+        else:
+            raise OutputConflict(f"{target}: exists and was not made by clientsmith; move it or choose another output")
+    summary.removed = sorted(p for p in owned if p not in files and (output / _safe_relative(p)).is_file())
+    return summary
+
+
+def write_package(output: Path, files: dict[str, bytes]) -> WriteSummary:
+    summary = plan(output, files)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        # Stage every new file beside its target first; only then swap them in.
+        for rel in summary.added + summary.changed:
+            target = output / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.with_name(f".{target.name}.clientsmith-tmp")
+            temp.write_bytes(files[rel])
+            staged.append((temp, target))
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        raise
+    # The manifest goes last, so an interrupted swap still lists every file it may have placed.
+    staged.sort(key=lambda pair: pair[1].name == MANIFEST)
+    for temp, target in staged:
+        os.replace(temp, target)
+    for rel in summary.removed:
+        (output / rel).unlink(missing_ok=True)
+        _prune_empty_dirs((output / rel).parent, output)
+    return summary
+
+
+def _prune_empty_dirs(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
