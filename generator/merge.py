@@ -92,10 +92,33 @@ def merge_files(files: list[LoadedFile]) -> MergedSpec:
         merger.add(loaded)
     if merger.problems:
         raise SpecError(merger.problems)
+    if len(files) > 1:
+        _sort_merged(merger.document)
     if "openapi" not in merger.document and "swagger" not in merger.document:
         first = files[0]
         raise SpecError([Problem(first.display, 1, "", "no file declares `openapi` (the shared file must)")])
     return MergedSpec(merger.document, files, merger.owners)
+
+
+def _sort_merged(document: dict[str, Any]) -> None:
+    """Fragment order must not change the output: paths, methods and components go in name order."""
+    if isinstance(document.get("paths"), dict):
+        document["paths"] = {
+            path: (dict(sorted(item.items(), key=lambda kv: _path_item_key(kv[0]))) if isinstance(item, dict) else item)
+            for path, item in sorted(document["paths"].items())
+        }
+    for top in ("components", "webhooks"):
+        if isinstance(document.get(top), dict):
+            document[top] = {
+                section: dict(sorted(entries.items())) if isinstance(entries, dict) else entries
+                for section, entries in document[top].items()
+            }
+    if isinstance(document.get("tags"), list):
+        document["tags"].sort(key=lambda tag: str(tag.get("name")) if isinstance(tag, dict) else "")
+
+
+def _path_item_key(key: str) -> tuple[int, str]:
+    return (HTTP_METHODS.index(key) if key in HTTP_METHODS else -1, key)
 
 
 class _Merger:
