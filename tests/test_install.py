@@ -1,0 +1,30 @@
+"""`pip install .` (not editable) into a fresh venv gives a working CLI with its built-in templates."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import venv
+
+from conftest import FIXTURES, ROOT
+
+
+def test_wheel_install_generates_from_builtin_templates(tmp_path):
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # the wheel is built from a copy, so the checkout's templates/ folder cannot be found by accident
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True,
+                   env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    out = tmp_path / "x"
+    result = subprocess.run(
+        [str(env_dir / "bin" / "clientsmith"), "generate", "--spec", str(FIXTURES / "mini"),
+         "--package", "x", "--output", str(out)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (out / "x" / "_client.py").is_file()
+    check = subprocess.run([str(python), "-c", "import generator.render as r; print(r.builtin_templates_dir())"],
+                           capture_output=True, text=True, cwd=tmp_path)
+    assert str(env_dir) in check.stdout  # the packaged templates, not the checkout's
