@@ -1,4 +1,4 @@
-"""The `clientsmith` command line. Exit codes: 0 ok, 1 spec problems or stale output, 2 usage."""
+"""The `clientsmith` command line. Exit codes: 0 ok, 1 spec problems or stale output, 2 usage or I/O."""
 
 from __future__ import annotations
 
@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except (ConfigError, OutputConflict) as exc:
         print(f"clientsmith: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the output folder, not the spec: nothing was swapped in
+        print(f"clientsmith: cannot write {exc.filename or 'output'}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a bug in clientsmith, not in the spec
         if args.debug:

@@ -14,6 +14,35 @@ SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (caches left out), keyed by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and ".mypy_cache" not in p.parts
+    }
+
+
+def tree_differences(committed: dict[str, bytes], fresh: dict[str, bytes]) -> list[str]:
+    """Readable differences between a committed tree and a fresh regeneration."""
+    import difflib
+
+    problems = []
+    for rel in sorted(set(fresh) | set(committed)):
+        old, new = committed.get(rel), fresh.get(rel)
+        if old == new:
+            continue
+        if old is None:
+            problems.append(f"missing from the committed tree: {rel}")
+        elif new is None:
+            problems.append(f"no longer generated: {rel}")
+        else:
+            diff = difflib.unified_diff(old.decode().splitlines(), new.decode().splitlines(),
+                                        f"{rel} (committed)", f"{rel} (regenerated)", lineterm="", n=2)
+            problems.append("\n".join(list(diff)[:60]))
+    return problems
+
+
 @pytest.fixture
 def server() -> Iterator[LoopbackServer]:
     with LoopbackServer() as srv:

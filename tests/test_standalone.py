@@ -1,0 +1,61 @@
+"""Each generated package stands alone: stdlib, httpx, pydantic and relative imports only; works vendored."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+from generator.config import load_targets
+
+TARGETS = load_targets(ROOT / "pyproject.toml")
+ALLOWED_TOP_LEVEL = {"httpx", "pydantic", "typing_extensions"} | set(sys.stdlib_module_names)
+
+
+def imported_modules(package_dir: Path) -> set[str]:
+    found = set()
+    for path in package_dir.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                found.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module.split(".")[0])
+    return found
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=[t.distribution for t in TARGETS])
+def test_imports_only_httpx_pydantic_and_stdlib(target):
+    outside = imported_modules(target.output / target.package) - ALLOWED_TOP_LEVEL
+    assert not outside, f"{target.package} imports {sorted(outside)}"
+    pyproject = (target.output / "pyproject.toml").read_text()
+    assert 'dependencies = ["httpx>=0.27,<1", "pydantic>=2.11,<3"]' in pyproject
+
+
+def test_vendored_copy_works_under_another_parent_package(mini_package, server, tmp_path):
+    project = tmp_path / "project"
+    vendor = project / "myapp" / "vendor"
+    vendor.mkdir(parents=True)
+    (project / "myapp" / "__init__.py").write_text("")
+    (vendor / "__init__.py").write_text("")
+    shutil.copytree(mini_package / "mini", vendor / "mini")
+    from loopback import Reply
+
+    server.reply(Reply(200, {"data": {"id": "v1", "type": "things"}}))
+    script = textwrap.dedent(f"""
+        from myapp.vendor.mini import Client
+        from myapp.vendor.mini.models import ThingResponse
+        with Client(api_key="k", base_url={server.url!r}) as client:
+            thing = client.things.get_thing("v1")
+        assert isinstance(thing, ThingResponse), type(thing)
+        print(thing.data.id)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "v1"
