@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 import unicodedata
@@ -33,12 +34,15 @@ def pascal_case(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in snake_case(text).split("_") if part)
 
 
+_BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
+
+
 def identifier(text: str, fallback: str = "value") -> str:
-    """A valid snake_case Python identifier for `text`; keywords get a trailing underscore."""
+    """A valid snake_case Python identifier for `text`; keywords and builtins get a trailing underscore."""
     name = snake_case(text) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED_ARGUMENTS:
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _BUILTINS or name in RESERVED_ARGUMENTS:
         name += "_"
     return name
 

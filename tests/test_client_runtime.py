@@ -91,7 +91,7 @@ def test_server_variables_checked_and_base_url_overrides(mini):
 
 def test_missing_credentials_is_a_clear_error(mini, server):
     with mini.Client(base_url=server.url) as client:
-        with pytest.raises(mini.errors.MissingCredentialsError, match="get_thing needs credentials"):
+        with pytest.raises(mini.errors.MissingCredentialsError, match="get_thing needs credentials: api_key= or access_token="):
             client.things.get_thing("t1")
     assert server.requests == []
 

@@ -10,6 +10,7 @@ import httpx
 
 from . import _runtime
 from ._version import __version__
+from .api.search import AsyncSearch, Search
 from .api.things import AsyncThings, Things
 
 __all__ = ["Client", "AsyncClient"]
@@ -19,8 +20,11 @@ SERVER_URL = "https://{subdomain}.{site}"
 SITE_VALUES = ("example.com", "example.eu")
 
 _SCHEMES: dict[str, _runtime.SecurityScheme] = {
-    "AuthZ": _runtime.HttpScheme("bearer"),
-    "apiKeyAuth": _runtime.ApiKeyScheme("header", "X-API-Key"),
+    "AuthZ": _runtime.HttpScheme("access_token", "bearer"),
+    "apiKeyAuth": _runtime.ApiKeyScheme("api_key", "header", "X-API-Key"),
+    "basicAuth": _runtime.HttpScheme("basic_auth", "basic"),
+    "queryKey": _runtime.ApiKeyScheme("query_key", "query", "api_key"),
+    "sessionCookie": _runtime.ApiKeyScheme("session_cookie", "cookie", "session"),
 }
 
 
@@ -43,8 +47,12 @@ class Client(_runtime.SyncClient):
     Credentials:
         access_token: oauth2 AuthZ
         api_key: apiKey apiKeyAuth (header X-API-Key)
+        basic_auth: http basicAuth
+        query_key: apiKey queryKey (query api_key)
+        session_cookie: apiKey sessionCookie (cookie session)
     """
 
+    search: Search
     things: Things
 
     def __init__(
@@ -52,6 +60,9 @@ class Client(_runtime.SyncClient):
         *,
         access_token: _runtime.SyncToken | None = None,
         api_key: str | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        query_key: str | None = None,
+        session_cookie: str | None = None,
         site: str = "example.com",
         subdomain: str = "api",
         base_url: str | None = None,
@@ -74,6 +85,9 @@ class Client(_runtime.SyncClient):
             credentials={
                 "AuthZ": access_token,
                 "apiKeyAuth": api_key,
+                "basicAuth": basic_auth,
+                "queryKey": query_key,
+                "sessionCookie": session_cookie,
             },
             timeout=timeout,
             max_retries=max_retries,
@@ -82,6 +96,7 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
         )
+        self.search = Search(self)
         self.things = Things(self)
 
     def __enter__(self) -> Client:
@@ -102,8 +117,12 @@ class AsyncClient(_runtime.AsyncClient):
     Credentials:
         access_token: oauth2 AuthZ
         api_key: apiKey apiKeyAuth (header X-API-Key)
+        basic_auth: http basicAuth
+        query_key: apiKey queryKey (query api_key)
+        session_cookie: apiKey sessionCookie (cookie session)
     """
 
+    search: AsyncSearch
     things: AsyncThings
 
     def __init__(
@@ -111,6 +130,9 @@ class AsyncClient(_runtime.AsyncClient):
         *,
         access_token: _runtime.AsyncToken | None = None,
         api_key: str | None = None,
+        basic_auth: tuple[str, str] | None = None,
+        query_key: str | None = None,
+        session_cookie: str | None = None,
         site: str = "example.com",
         subdomain: str = "api",
         base_url: str | None = None,
@@ -133,6 +155,9 @@ class AsyncClient(_runtime.AsyncClient):
             credentials={
                 "AuthZ": access_token,
                 "apiKeyAuth": api_key,
+                "basicAuth": basic_auth,
+                "queryKey": query_key,
+                "sessionCookie": session_cookie,
             },
             timeout=timeout,
             max_retries=max_retries,
@@ -141,6 +166,7 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
         )
+        self.search = AsyncSearch(self)
         self.things = AsyncThings(self)
 
     async def __aenter__(self) -> AsyncClient:

@@ -59,10 +59,11 @@ AsyncToken = Union[str, Callable[[], str], Callable[[], Awaitable[str]]]
 class Param:
     """How one query, header or cookie parameter goes on the wire."""
 
-    name: str
-    location: str
-    style: str = "form"
-    explode: bool = True
+    name: str  # on the wire
+    location: str  # query | header | cookie
+    style: str
+    explode: bool
+    argument: str  # the method argument (and key in `params`) that carries it
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,14 @@ class Endpoint(Generic[T]):
 
 @dataclass(frozen=True)
 class ApiKeyScheme:
+    argument: str  # the client constructor argument that carries the key
     location: str  # header | query | cookie
     name: str
 
 
 @dataclass(frozen=True)
 class HttpScheme:
+    argument: str
     scheme: str  # bearer | basic
 
 
@@ -403,7 +406,10 @@ class BaseClient:
         for alternative in endpoint.security:
             if all(name in self._credentials for name in alternative):
                 return alternative
-        wanted = " or ".join(" and ".join(alt) or "none" for alt in endpoint.security)
+        wanted = " or ".join(
+            " and ".join(f"{self._schemes[name].argument}=" for name in alt) or "none"
+            for alt in endpoint.security
+        )
         raise errors.MissingCredentialsError(f"{endpoint.method_name} needs credentials: {wanted}")
 
     def _build_request(
@@ -422,7 +428,7 @@ class BaseClient:
         headers: dict[str, str] = dict(self._headers)
         cookies: dict[str, str] = {}
         for param in endpoint.params:
-            value = params.get(param.name)
+            value = params.get(param.argument)
             if value is None:
                 continue
             if param.location == "query":

@@ -5,12 +5,16 @@ from __future__ import annotations
 from ._base import ApiModel, OpenEnum
 
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, RootModel
 from typing import Annotated
 
 
 class Errors(ApiModel):
     errors: list[str] | None = None
+
+
+class Owner(ApiModel):
+    id: str | None = None
 
 
 class ThingType(OpenEnum):
@@ -27,6 +31,10 @@ class Thing(ApiModel):
     created_at: Annotated[AwareDatetime | None, Field(alias="createdAt")] = None
 
 
+class ThingCreateRequest(ApiModel):
+    data: Thing
+
+
 class ThingRelated(OpenEnum):
     USERS = "users"
     ATTACHMENTS = "attachments"
@@ -34,3 +42,18 @@ class ThingRelated(OpenEnum):
 
 class ThingResponse(ApiModel):
     data: Thing
+
+
+class ThingUpdate(ApiModel):
+    name: str | None = None
+    labels: list[str] | None = None
+    owner: Owner | None = None
+
+
+class ListThingsParametersQuerySort(OpenEnum):
+    NAME = "name"
+    FIELD_NAME = "-name"
+
+
+class ListThingsResponse(RootModel[list[Thing]]):
+    root: list[Thing]

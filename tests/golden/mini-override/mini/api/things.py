@@ -4,18 +4,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .. import _runtime
 from ..models import (
     Errors,
+    ThingCreateRequest,
     ThingRelated,
     ThingResponse,
+    ThingUpdate,
 )
 
 import logging
 
 _trace = logging.getLogger("traces")
 
+
+_CREATE_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
+    operation_id="CreateThing",
+    method_name="create_thing",
+    method="POST",
+    path="/things",
+    responses={
+        "201": ThingResponse,
+    },
+    security=(
+        ("apiKeyAuth",),
+        ("AuthZ",),
+    ),
+    body_model=ThingCreateRequest,
+    content_type="application/vnd.api+json",
+)
 
 _GET_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
     operation_id="GetThing",
@@ -26,7 +45,7 @@ _GET_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
         "200": ThingResponse,
         "404": Errors,
     },
-    params=(_runtime.Param("include", "query", "form", False),),
+    params=(_runtime.Param("include", "query", "form", False, "include"),),
     security=(
         ("apiKeyAuth",),
         ("AuthZ",),
@@ -49,6 +68,37 @@ _DELETE_THING: _runtime.Endpoint[None] = _runtime.Endpoint(
     idempotent=True,
 )
 
+_UPDATE_THING: _runtime.Endpoint[ThingResponse | None] = _runtime.Endpoint(
+    operation_id="UpdateThing",
+    method_name="update_thing",
+    method="PATCH",
+    path="/things/{thing_id}",
+    responses={
+        "200": ThingResponse,
+        "204": None,
+    },
+    security=(
+        ("apiKeyAuth",),
+        ("AuthZ",),
+    ),
+    body_model=ThingUpdate,
+    content_type="application/json",
+    unstable=True,
+)
+
+_COPY_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
+    operation_id="CopyThing",
+    method_name="copy_thing",
+    method="POST",
+    path="/things/{thing_id}/copies",
+    responses={
+        "201": ThingResponse,
+    },
+    params=(_runtime.Param("Idempotency-Key", "header", "simple", False, "idempotency_key"),),
+    security=(("basicAuth",),),
+    idempotent=True,
+)
+
 
 class Things:
     """Things and stuff."""
@@ -60,6 +110,28 @@ class Things:
     def with_raw_response(self) -> ThingsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return ThingsWithRawResponse(self._client)
+
+    def create_thing(
+        self,
+        *,
+        body: ThingCreateRequest | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ThingResponse:
+        """Create a thing.
+
+        Args:
+            body: The request body.
+        """
+        _trace.debug("span %s", "CreateThing")
+        return self._client.request(
+            _CREATE_THING,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
 
     def get_thing(
         self,
@@ -106,6 +178,64 @@ class Things:
             _DELETE_THING,
             path_params={
                 "thing_id": thing_id,
+            },
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def update_thing(
+        self,
+        thing_id: str,
+        *,
+        body: ThingUpdate | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ThingResponse | None:
+        """Update a thing.
+
+        Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
+
+        Args:
+            thing_id: thing_id
+            body: The request body.
+        """
+        _trace.debug("span %s", "UpdateThing")
+        return self._client.request(
+            _UPDATE_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def copy_thing(
+        self,
+        thing_id: str,
+        *,
+        idempotency_key: str,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ThingResponse:
+        """Copy a thing; safe to retry thanks to the idempotency key.
+
+        Args:
+            thing_id: thing_id
+            idempotency_key: Idempotency-Key
+        """
+        _trace.debug("span %s", "CopyThing")
+        return self._client.request(
+            _COPY_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            params={
+                "idempotency_key": idempotency_key,
             },
             timeout=timeout,
             max_retries=max_retries,
@@ -124,6 +254,28 @@ class AsyncThings:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return AsyncThingsWithRawResponse(self._client)
 
+    async def create_thing(
+        self,
+        *,
+        body: ThingCreateRequest | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ThingResponse:
+        """Create a thing.
+
+        Args:
+            body: The request body.
+        """
+        _trace.debug("span %s", "CreateThing")
+        return await self._client.request(
+            _CREATE_THING,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
     async def get_thing(
         self,
         thing_id: str,
@@ -175,6 +327,64 @@ class AsyncThings:
             extra_headers=extra_headers,
         )
 
+    async def update_thing(
+        self,
+        thing_id: str,
+        *,
+        body: ThingUpdate | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ThingResponse | None:
+        """Update a thing.
+
+        Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
+
+        Args:
+            thing_id: thing_id
+            body: The request body.
+        """
+        _trace.debug("span %s", "UpdateThing")
+        return await self._client.request(
+            _UPDATE_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    async def copy_thing(
+        self,
+        thing_id: str,
+        *,
+        idempotency_key: str,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> ThingResponse:
+        """Copy a thing; safe to retry thanks to the idempotency key.
+
+        Args:
+            thing_id: thing_id
+            idempotency_key: Idempotency-Key
+        """
+        _trace.debug("span %s", "CopyThing")
+        return await self._client.request(
+            _COPY_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            params={
+                "idempotency_key": idempotency_key,
+            },
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
 
 class ThingsWithRawResponse:
     """Things and stuff.
@@ -184,6 +394,28 @@ class ThingsWithRawResponse:
 
     def __init__(self, client: _runtime.SyncClient) -> None:
         self._client = client
+
+    def create_thing(
+        self,
+        *,
+        body: ThingCreateRequest | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> _runtime.ApiResponse[ThingResponse]:
+        """Create a thing.
+
+        Args:
+            body: The request body.
+        """
+        _trace.debug("span %s", "CreateThing")
+        return self._client.request_raw(
+            _CREATE_THING,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
 
     def get_thing(
         self,
@@ -236,6 +468,64 @@ class ThingsWithRawResponse:
             extra_headers=extra_headers,
         )
 
+    def update_thing(
+        self,
+        thing_id: str,
+        *,
+        body: ThingUpdate | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> _runtime.ApiResponse[ThingResponse | None]:
+        """Update a thing.
+
+        Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
+
+        Args:
+            thing_id: thing_id
+            body: The request body.
+        """
+        _trace.debug("span %s", "UpdateThing")
+        return self._client.request_raw(
+            _UPDATE_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    def copy_thing(
+        self,
+        thing_id: str,
+        *,
+        idempotency_key: str,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> _runtime.ApiResponse[ThingResponse]:
+        """Copy a thing; safe to retry thanks to the idempotency key.
+
+        Args:
+            thing_id: thing_id
+            idempotency_key: Idempotency-Key
+        """
+        _trace.debug("span %s", "CopyThing")
+        return self._client.request_raw(
+            _COPY_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            params={
+                "idempotency_key": idempotency_key,
+            },
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
 
 class AsyncThingsWithRawResponse:
     """Things and stuff.
@@ -245,6 +535,28 @@ class AsyncThingsWithRawResponse:
 
     def __init__(self, client: _runtime.AsyncClient) -> None:
         self._client = client
+
+    async def create_thing(
+        self,
+        *,
+        body: ThingCreateRequest | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> _runtime.ApiResponse[ThingResponse]:
+        """Create a thing.
+
+        Args:
+            body: The request body.
+        """
+        _trace.debug("span %s", "CreateThing")
+        return await self._client.request_raw(
+            _CREATE_THING,
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
 
     async def get_thing(
         self,
@@ -291,6 +603,64 @@ class AsyncThingsWithRawResponse:
             _DELETE_THING,
             path_params={
                 "thing_id": thing_id,
+            },
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    async def update_thing(
+        self,
+        thing_id: str,
+        *,
+        body: ThingUpdate | dict[str, Any],
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> _runtime.ApiResponse[ThingResponse | None]:
+        """Update a thing.
+
+        Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
+
+        Args:
+            thing_id: thing_id
+            body: The request body.
+        """
+        _trace.debug("span %s", "UpdateThing")
+        return await self._client.request_raw(
+            _UPDATE_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            body=body,
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+        )
+
+    async def copy_thing(
+        self,
+        thing_id: str,
+        *,
+        idempotency_key: str,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ) -> _runtime.ApiResponse[ThingResponse]:
+        """Copy a thing; safe to retry thanks to the idempotency key.
+
+        Args:
+            thing_id: thing_id
+            idempotency_key: Idempotency-Key
+        """
+        _trace.debug("span %s", "CopyThing")
+        return await self._client.request_raw(
+            _COPY_THING,
+            path_params={
+                "thing_id": thing_id,
+            },
+            params={
+                "idempotency_key": idempotency_key,
             },
             timeout=timeout,
             max_retries=max_retries,
