@@ -54,6 +54,7 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
                 snake_case_field=True,
                 set_default_enum_member=True,
                 naming_strategy="parent-prefixed",
+                treat_dot_as_module=False,  # schema names with dots stay classes in one module
                 use_subclass_enum=True,
                 capitalise_enum_members=True,
                 use_schema_description=True,

@@ -32,10 +32,19 @@ def validate(spec: MergedSpec) -> list[Problem]:
 def _schema_problems(spec: MergedSpec, version: str) -> list[Problem]:
     from jsonschema.exceptions import best_match
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation.exceptions import (
+        DuplicateOperationIDError,
+        ExtraParametersError,
+        UnresolvableParameterError,
+    )
 
+    # These carry no location; _generator_problems reports the same findings with file and line.
+    located_elsewhere = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     problems = []
     for error in validator_class(spec.document).iter_errors():
+        if isinstance(error, located_elsewhere):
+            continue
         if getattr(error, "context", None):
             error = best_match(error.context) or error
         path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
