@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import re
 from typing import Any
 
@@ -174,9 +175,10 @@ class IRBuilder:
             by_tag.setdefault(op.tag, []).append(op)
         tag_docs = {t.get("name"): t for t in self.document.get("tags") or [] if isinstance(t, dict)}
         taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "with_raw_response"}
-        taken_classes: set[str] = set()
-        resources = []
         model_names = set(self.models.kind_by_class)
+        # Resource classes share modules with model imports and the client classes: keep them apart.
+        taken_classes: set[str] = model_names | {"Client", "AsyncClient", "Any", "Mapping"}
+        resources = []
         for tag, operations in by_tag.items():
             attribute = unique(identifier(tag, "resource"), taken_attributes)
             names = {n for op in operations for n in _annotation_names(op)}
@@ -185,7 +187,7 @@ class IRBuilder:
                     tag=tag,
                     attribute=attribute,
                     module=attribute,
-                    class_name=unique(class_name(tag), taken_classes),
+                    class_name=_resource_class_name(tag, taken_classes),
                     description=_text((tag_docs.get(tag) or {}).get("description")),
                     operations=tuple(operations),
                     model_imports=tuple(sorted(names & model_names)),
@@ -337,7 +339,16 @@ class IRBuilder:
         return tuple(result)
 
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+def _resource_class_name(tag: str, taken: set[str]) -> str:
+    name = class_name(tag)
+    if keyword.iskeyword(name) or name in taken or f"Async{name}" in taken or name.startswith("Async"):
+        name += "Resource"
+    name = unique(name, taken)
+    taken.add(f"Async{name}")
+    return name
+
+
+_NAME = re.compile(r"[^\W\d]\w*")
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from typing import Any
+
+# Control characters other than tab and newline cannot stand raw in source (NUL) or read badly: escape them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _escape_controls(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def pyrepr(value: Any) -> str:
@@ -27,6 +35,7 @@ def pyrepr(value: Any) -> str:
 def docstring_text(value: str) -> str:
     """Text that is safe between triple quotes: backslashes and quote runs cannot end the string."""
     text = value.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').replace("\r\n", "\n").replace("\r", "\n")
+    text = _escape_controls(text)
     text = "\n".join(line.rstrip() for line in text.strip().split("\n"))
     if text.endswith('"'):
         text += " "
@@ -44,7 +53,7 @@ def docstring(value: str, indent: int = 0) -> str:
 
 def comment(value: str) -> str:
     """One line of a `#` comment: newlines cannot start code."""
-    return " ".join(str(value).split())
+    return _escape_controls(" ".join(str(value).split()))
 
 
 def markdown_code(value: str) -> str:

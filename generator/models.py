@@ -55,6 +55,8 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
                 set_default_enum_member=True,
                 naming_strategy="parent-prefixed",
                 treat_dot_as_module=False,  # schema names with dots stay classes in one module
+                # EmailStr needs the email-validator package; generated packages depend on pydantic alone.
+                type_mappings=["string+email=string", "string+idn-email=string"],
                 use_subclass_enum=True,
                 capitalise_enum_members=True,
                 use_schema_description=True,

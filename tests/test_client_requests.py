@@ -116,3 +116,44 @@ def test_user_http_client_is_used_with_its_hooks(mini, server):
     assert seen == ["/things/t1"]
     assert not http.is_closed  # the caller's client stays theirs to close
     http.close()
+
+
+def test_oauth_client_credentials_fetches_and_reuses_a_token(mini, server):
+    server.reply(Reply(200, {"access_token": "T1", "token_type": "bearer", "expires_in": 3600}),
+                 Reply(200, THING), Reply(200, THING))
+    provider = mini.ClientCredentials(client_id="cid", client_secret="s3cret", token_url=server.url + "/token",
+                                      scopes=["read"])
+    with mini.Client(access_token=provider, base_url=server.url) as client:
+        client.things.get_thing("a")
+        client.things.get_thing("b")
+    token_request, first, second = server.requests
+    assert token_request.method == "POST" and token_request.path == "/token"
+    assert dict(__import__("urllib.parse").parse.parse_qsl(token_request.body.decode())) == {
+        "grant_type": "client_credentials", "client_id": "cid", "client_secret": "s3cret", "scope": "read"}
+    assert first.headers["authorization"] == second.headers["authorization"] == "Bearer T1"
+    assert "s3cret" not in repr(provider)
+
+
+def test_client_id_and_secret_build_a_provider_for_the_spec_token_url(mini):
+    client = mini.Client(client_id="cid", client_secret="s3cret", site="example.eu")
+    provider = client._credentials["AuthZ"]
+    assert isinstance(provider, mini.ClientCredentials)
+    assert provider.token_url == "https://example.com/token" and provider.scopes == ("read",)
+    assert "s3cret" not in repr(provider) and "s3cret" not in repr(client)
+
+
+async def test_async_client_credentials(mini, server):
+    server.reply(Reply(200, {"access_token": "A1", "expires_in": 60}), Reply(200, THING))
+    provider = mini.AsyncClientCredentials(client_id="c", client_secret="s", token_url=server.url + "/token")
+    async with mini.AsyncClient(access_token=provider, base_url=server.url) as client:
+        await client.things.get_thing("a")
+    assert server.requests[1].headers["authorization"] == "Bearer A1"
+
+
+def test_token_endpoint_refusal_is_an_authentication_error(mini, server):
+    server.reply(Reply(401, {"error": "invalid_client"}))
+    provider = mini.ClientCredentials(client_id="c", client_secret="bad-secret", token_url=server.url + "/token")
+    with mini.Client(access_token=provider, base_url=server.url) as client:
+        with pytest.raises(mini.errors.AuthenticationError) as caught:
+            client.things.get_thing("a")
+    assert "bad-secret" not in str(caught.value)

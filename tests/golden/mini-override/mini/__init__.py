@@ -6,13 +6,15 @@ A "small" API.
 
 from . import errors
 from ._client import AsyncClient, Client, server_url
-from ._runtime import NOT_GIVEN, ApiResponse
+from ._runtime import NOT_GIVEN, ApiResponse, AsyncClientCredentials, ClientCredentials
 from ._version import __version__
 
 __all__ = [
     "Client",
     "AsyncClient",
     "ApiResponse",
+    "ClientCredentials",
+    "AsyncClientCredentials",
     "NOT_GIVEN",
     "errors",
     "server_url",

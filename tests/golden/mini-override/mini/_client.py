@@ -63,6 +63,8 @@ class Client(_runtime.SyncClient):
         basic_auth: tuple[str, str] | None = None,
         query_key: str | None = None,
         session_cookie: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         site: str = "example.com",
         subdomain: str = "api",
         base_url: str | None = None,
@@ -72,6 +74,17 @@ class Client(_runtime.SyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        if access_token is None and client_id is not None and client_secret is not None:
+            token_url = "https://example.com/token"
+            token_url = token_url.replace("{site}", site)
+            token_url = token_url.replace("{subdomain}", subdomain)
+            access_token = _runtime.ClientCredentials(
+                client_id=client_id,
+                client_secret=client_secret,
+                token_url=token_url,
+                scopes=["read"],
+                http_client=http_client,
+            )
         super().__init__(
             base_url=(
                 base_url
@@ -133,6 +146,8 @@ class AsyncClient(_runtime.AsyncClient):
         basic_auth: tuple[str, str] | None = None,
         query_key: str | None = None,
         session_cookie: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
         site: str = "example.com",
         subdomain: str = "api",
         base_url: str | None = None,
@@ -142,6 +157,17 @@ class AsyncClient(_runtime.AsyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
     ) -> None:
+        if access_token is None and client_id is not None and client_secret is not None:
+            token_url = "https://example.com/token"
+            token_url = token_url.replace("{site}", site)
+            token_url = token_url.replace("{subdomain}", subdomain)
+            access_token = _runtime.AsyncClientCredentials(
+                client_id=client_id,
+                client_secret=client_secret,
+                token_url=token_url,
+                scopes=["read"],
+                http_client=http_client,
+            )
         super().__init__(
             base_url=(
                 base_url

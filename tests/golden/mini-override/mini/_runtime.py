@@ -345,6 +345,94 @@ def retry_connection_error(endpoint: Endpoint[Any], exc: httpx.TransportError) -
     return endpoint.idempotent
 
 
+# -- OAuth2 client credentials -------------------------------------------------------------------
+
+
+class _ClientCredentialsBase:
+    """OAuth2 client-credentials grant: a token fetched on first use and renewed before it expires."""
+
+    # Renew this long before the server's expiry, so a token never dies in flight.
+    LEEWAY = 30.0
+
+    def __init__(
+        self, *, client_id: str, client_secret: str, token_url: str, scopes: Sequence[str] = ()
+    ) -> None:
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.token_url = token_url
+        self.scopes = tuple(scopes)
+        self._token: str | None = None
+        self._expires_at = 0.0
+
+    def __repr__(self) -> str:  # the secret never appears
+        return f"<{type(self).__name__} client_id={self.client_id!r} token_url={self.token_url!r}>"
+
+    def _form(self) -> dict[str, str]:
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self._client_secret,
+        }
+        if self.scopes:
+            form["scope"] = " ".join(self.scopes)
+        return form
+
+    def _fresh(self) -> str | None:
+        return self._token if self._token and time.monotonic() < self._expires_at else None
+
+    def _accept(self, response: httpx.Response) -> str:
+        if not response.is_success:
+            raise errors.AuthenticationError(
+                status_code=response.status_code,
+                method="POST",
+                url=self.token_url,
+                headers=response.headers,
+                body=_raw_body(response),
+                response=response,
+            )
+        data = response.json()
+        token = str(data["access_token"])
+        lifetime = float(data.get("expires_in") or 3600)
+        self._token, self._expires_at = token, time.monotonic() + max(0.0, lifetime - self.LEEWAY)
+        return token
+
+
+class ClientCredentials(_ClientCredentialsBase):
+    """Token provider for `Client`: pass it as the OAuth2 credential."""
+
+    def __init__(self, *, http_client: httpx.Client | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._http = http_client
+
+    def __call__(self) -> str:
+        token = self._fresh()
+        if token is not None:
+            return token
+        if self._http is not None:
+            return self._accept(self._http.post(self.token_url, data=self._form()))
+        with httpx.Client() as http:
+            return self._accept(http.post(self.token_url, data=self._form()))
+
+
+class AsyncClientCredentials(_ClientCredentialsBase):
+    """Token provider for `AsyncClient`."""
+
+    def __init__(self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._http = http_client
+        self._lock = asyncio.Lock()
+
+    async def __call__(self) -> str:
+        async with self._lock:  # one refresh at a time
+            token = self._fresh()
+            if token is not None:
+                return token
+            if self._http is not None:
+                return self._accept(await self._http.post(self.token_url, data=self._form()))
+            async with httpx.AsyncClient() as http:
+                return self._accept(await http.post(self.token_url, data=self._form()))
+
+
 # -- the client core ----------------------------------------------------------------------------
 
 
@@ -701,4 +789,12 @@ class AsyncClient(BaseClient):
             attempt += 1
 
 
-__all__ = ["NOT_GIVEN", "NotGiven", "ApiResponse", "Endpoint", "Param"]
+__all__ = [
+    "NOT_GIVEN",
+    "NotGiven",
+    "ApiResponse",
+    "AsyncClientCredentials",
+    "ClientCredentials",
+    "Endpoint",
+    "Param",
+]
