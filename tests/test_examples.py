@@ -10,40 +10,15 @@ from pydantic import TypeAdapter
 
 from conftest import ROOT, import_generated
 
-from generator.build_ir import is_json_media
+from spec_examples import media_examples
+
 from generator.config import load_targets
 from generator.merge import load_spec
 from generator.models import generate_models
-from generator.problems import pointer
 from generator.resolve import Resolver
 from generator.schema_types import SchemaTyper
-from generator.validate import iter_operations
 
-TARGETS = load_targets(ROOT / "pyproject.toml")
-
-
-def media_examples(document: dict[str, Any], resolver: Resolver):
-    """(pointer of the schema, example name, value) for every example on a JSON request or response body."""
-    for path, method, operation, op_ptr in iter_operations(document):
-        bodies = []
-        if "requestBody" in operation:
-            target = resolver.ref_target(operation["requestBody"])
-            bodies.append((target[1:] if target else op_ptr + "/requestBody", resolver.deref(operation["requestBody"])))
-        for status, response in (operation.get("responses") or {}).items():
-            target = resolver.ref_target(response)
-            bodies.append((target[1:] if target else f"{op_ptr}/responses/{status}", resolver.deref(response)))
-        for base, body in bodies:
-            for media, media_object in (body.get("content") or {}).items():
-                if not is_json_media(media) or "schema" not in media_object:
-                    continue
-                schema_ptr = base + pointer("content", media, "schema")
-                examples = dict(media_object.get("examples") or {})
-                if "example" in media_object:
-                    examples["example"] = {"value": media_object["example"]}
-                for name, example in examples.items():
-                    example = resolver.deref(example)
-                    if "value" in example:
-                        yield schema_ptr, media_object["schema"], f"{method.upper()} {path} {name}", example["value"]
+TARGETS = [t for t in load_targets(ROOT / "pyproject.toml") if t.spec.exists()]
 
 
 def cases():
