@@ -122,7 +122,7 @@ class IRBuilder:
         for name, scheme in raw.items():
             scheme = self.resolver.deref(scheme)
             kind = _text(scheme.get("type"))
-            http_scheme = _text(scheme.get("scheme")).lower() if kind == "http" else "bearer"
+            http_scheme = _text(scheme.get("scheme")).lower() if kind == "http" else "" if kind == "apiKey" else "bearer"
             if kind == "apiKey":
                 base = name[:-4] if name.lower().endswith("auth") and len(name) > 4 else name
                 python_name = identifier(base)

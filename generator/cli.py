@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
     ir.add_argument("spec", type=Path)
     ir.add_argument("--package", default="client")
+    ir.add_argument("--distribution", help="pip name (default from --package)")
     bundle = sub.add_parser("bundle", help="write the merged single-file spec")
     bundle.add_argument("spec", type=Path)
     bundle.add_argument("-o", "--output", type=Path, required=True)
@@ -145,7 +146,7 @@ def cmd_ir(args: argparse.Namespace) -> int:
     from .pipeline import build_api, load_and_validate
 
     spec, _ = load_and_validate(args.spec)
-    api, _ = build_api(spec, args.package, args.package.replace("_", "-"))
+    api, _ = build_api(spec, args.package, args.distribution or args.package.replace("_", "-"))
     json.dump(to_json_data(api), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return EXIT_OK

@@ -44,7 +44,7 @@ class SecurityScheme:
     kind: str  # apiKey | http | oauth2 | openIdConnect
     location: str  # apiKey: header | query | cookie; "header" for http and oauth2
     parameter_name: str  # apiKey: the header/query/cookie name; "Authorization" otherwise
-    http_scheme: str  # http: bearer | basic | ...; "bearer" for oauth2
+    http_scheme: str  # http: bearer | basic | ...; "bearer" for oauth2 and openIdConnect; "" for apiKey
     description: str
     flows: tuple[OAuthFlow, ...]
 
