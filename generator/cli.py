@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
 from . import __version__
+from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from .cache import Cache, NoCache
 from .config import ClientTarget, ConfigError, load_targets
 from .problems import SpecError
 from .write import OutputConflict
@@ -29,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--distribution", help="pip name (with --spec; default from --package)")
         p.add_argument("--output", type=Path, help="output folder (with --spec)")
         p.add_argument("--templates", type=Path, help="folder of templates layered over the built-in ones")
+        p.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
+        p.add_argument("--cache-dir", type=Path, help=f"cache folder (default: {DEFAULT_CACHE_DIR} beside the config, "
+                       "or $CLIENTSMITH_CACHE_DIR)")
 
     add_target_args(sub.add_parser("generate", help="regenerate every configured client, or one given by --spec"))
     add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
@@ -71,13 +77,21 @@ def _base(args: argparse.Namespace) -> Path:
     return args.config.resolve().parent if args.spec is None and hasattr(args, "config") else Path.cwd()
 
 
+def _cache(args: argparse.Namespace) -> Cache:
+    if args.no_cache:
+        return NoCache()
+    folder = args.cache_dir or os.environ.get("CLIENTSMITH_CACHE_DIR")
+    return Cache(Path(folder) if folder else _base(args) / DEFAULT_CACHE_DIR)
+
+
 def cmd_generate(args: argparse.Namespace) -> int:
     from .pipeline import build_package
     from .write import write_package
 
     targets = _targets(args)
+    cache = _cache(args)
     # Build every client before writing any, so that one bad spec leaves all output as it was.
-    built = [(t, build_package(t, _base(args))) for t in targets]
+    built = [(t, build_package(t, _base(args), cache)) for t in targets]
     for target, package in built:
         for warning in package.warnings:
             print(warning, file=sys.stderr)
@@ -91,8 +105,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .write import MANIFEST, owned_files
 
     stale = False
+    cache = _cache(args)
     for target in _targets(args):
-        package = build_package(target, _base(args))
+        package = build_package(target, _base(args), cache)
         expected = package.files
         present = owned_files(target.output) | set(expected)
         for rel in sorted(present):

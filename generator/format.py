@@ -1,18 +1,103 @@
-"""Format generated Python with black's API, in-process (never a `black` found on PATH)."""
+"""Format generated Python with black's API, in-process (never a `black` found on PATH).
+
+Large modules are cut between top-level classes into chunks that black formats independently: black
+separates top-level classes by exactly two blank lines, so the joined result is what black gives for the
+whole module, and each chunk can be cached and formatted in parallel. Chunk boundaries depend on class
+names only, so adding one class leaves every other chunk, and its cache entry, as it was.
+"""
 
 from __future__ import annotations
 
+import ast
+import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import black
 
+from .cache import Cache, NoCache, digest
+
 _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
+_CACHE_KIND = "black-" + black.__version__
+# Worth a process pool only past this much unformatted code.
+PARALLEL_MIN_CHARS = 400_000
 
 
-def format_python(source: str, path: str) -> str:
+def format_python(source: str, path: str = "<generated>") -> str:
     try:
         return black.format_str(source, mode=_MODE)
     except black.InvalidInput as exc:  # a template or generator bug, never the user's spec: say where
         raise RuntimeError(f"generated {path} is not valid Python: {exc}") from exc
 
 
-def format_files(files: dict[str, str]) -> dict[str, str]:
-    return {path: format_python(text, path) if path.endswith(".py") else text for path, text in files.items()}
+def _boundary(name: str) -> bool:
+    return hashlib.sha256(name.encode()).digest()[0] < 8  # about one class in 32
+
+
+def split_chunks(source: str) -> list[str]:
+    """The module cut before top-level classes that follow another top-level class."""
+    lines = source.splitlines(keepends=True)
+    cuts = []
+    body = ast.parse(source).body
+    for previous, node in zip(body, body[1:]):
+        if isinstance(previous, ast.ClassDef) and isinstance(node, ast.ClassDef) and not node.decorator_list:
+            if _boundary(previous.name):
+                cuts.append(node.lineno - 1)
+    chunks, start = [], 0
+    for cut in cuts:
+        chunks.append("".join(lines[start:cut]))
+        start = cut
+    chunks.append("".join(lines[start:]))
+    return chunks
+
+
+def _format_chunk(chunk: str) -> str:
+    return format_python(chunk)
+
+
+def format_files(files: dict[str, str], cache: Cache | None = None, workers: int | None = None) -> dict[str, str]:
+    cache = cache or NoCache()
+    pending: dict[str, str] = {}  # chunk key -> unformatted chunk
+    layout: dict[str, list[str]] = {}  # file -> its chunk keys
+    result: dict[str, str] = {}
+    for path, text in files.items():
+        if not path.endswith(".py"):
+            result[path] = text
+            continue
+        whole = cache.get("format-file", digest(_CACHE_KIND, text))
+        if isinstance(whole, str):
+            result[path] = whole
+            continue
+        try:
+            chunks = split_chunks(text) if len(text) > 50_000 else [text]
+        except SyntaxError:
+            format_python(text, path)  # raises with black's location
+            raise
+        keys = []
+        for chunk in chunks:
+            key = digest(_CACHE_KIND, chunk)
+            keys.append(key)
+            pending[key] = chunk
+        layout[path] = keys
+    formatted: dict[str, str] = {}
+    misses = []
+    for key, chunk in pending.items():
+        hit = cache.get("format", key)
+        if isinstance(hit, str):
+            formatted[key] = hit
+        else:
+            misses.append(key)
+    total = sum(len(pending[k]) for k in misses)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    if workers > 1 and total > PARALLEL_MIN_CHARS and len(misses) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outputs = list(pool.map(_format_chunk, [pending[k] for k in misses], chunksize=4))
+    else:
+        outputs = [_format_chunk(pending[k]) for k in misses]
+    for key, output in zip(misses, outputs):
+        formatted[key] = output
+        cache.put("format", key, output)
+    for path, keys in layout.items():
+        result[path] = "\n\n".join(formatted[k].rstrip("\n") + "\n" for k in keys)
+        cache.put("format-file", digest(_CACHE_KIND, files[path]), result[path])
+    return {path: result[path] for path in files}

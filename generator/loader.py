@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from .cache import Cache, code_digest, digest
 from .problems import Problem, SpecError, escape_pointer_token
 
 # The C parser is several times faster on large specs; fall back to the pure-Python one.
@@ -28,6 +29,7 @@ class LoadedFile:
     display: str
     data: Any
     lines: dict[str, int] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the file's bytes
 
     def line_of(self, ptr: str) -> int:
         """The line of `ptr`, or of its nearest ancestor that has one."""
@@ -93,19 +95,29 @@ class _Builder:
             active.discard(id(node))
 
 
-def load_file(path: Path, display: str | None = None) -> LoadedFile:
+def load_file(path: Path, display: str | None = None, cache: Cache | None = None) -> LoadedFile:
     """Parse one YAML or JSON file. Raises SpecError with a located problem on failure."""
     display = display or str(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise SpecError([Problem(display, 1, "", f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,} limit")])
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError([Problem(display, 1, "", f"not UTF-8 text: {exc.reason}")]) from None
     except OSError as exc:
         raise SpecError([Problem(display, 1, "", f"cannot read file: {exc.strerror}")]) from None
-    return load_text(text, display, path)
+    file_digest = digest(raw)
+    key = digest("load", code_digest(), file_digest)
+    cached = cache.get("load", key) if cache else None
+    if isinstance(cached, tuple) and len(cached) == 2:
+        return LoadedFile(path, display, cached[0], cached[1], file_digest)
+    loaded = load_text(text, display, path)
+    loaded.digest = file_digest
+    if cache:
+        cache.put("load", key, (loaded.data, loaded.lines))
+    return loaded
 
 
 def load_text(text: str, display: str, path: Path | None = None) -> LoadedFile:

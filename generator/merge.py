@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import Cache
 from .loader import LoadedFile, load_file
 from .problems import Problem, SpecError, escape_pointer_token
 
@@ -60,7 +61,7 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def load_spec(spec: Path, base: Path | None = None) -> MergedSpec:
+def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None) -> MergedSpec:
     """Load a single spec file or a folder of fragments and merge them."""
     base = base or Path.cwd()
     if not spec.exists():
@@ -72,7 +73,7 @@ def load_spec(spec: Path, base: Path | None = None) -> MergedSpec:
     problems: list[Problem] = []
     for path in paths:
         try:
-            loaded.append(load_file(path, display_path(path, base)))
+            loaded.append(load_file(path, display_path(path, base), cache))
         except SpecError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from . import __version__
 from .build_ir import build_ir
+from .cache import Cache, NoCache, code_digest, digest
 from .config import ClientTarget
 from .format import format_files
 from .ir import Api
 from .merge import MergedSpec, load_spec
-from .models import generate_models
+from .models import ModelsResult, generate_models
 from .problems import ERROR, Problem, SpecError
 from .render import header_text, render_package
 from .validate import validate
@@ -27,10 +28,19 @@ class GeneratedPackage:
     warnings: tuple[Problem, ...]
 
 
-def load_and_validate(spec_path: Path, base: Path | None = None) -> tuple[MergedSpec, list[Problem]]:
+def load_and_validate(
+    spec_path: Path, base: Path | None = None, cache: Cache | None = None
+) -> tuple[MergedSpec, list[Problem]]:
     """The merged spec, or SpecError listing every error found. Returns the warnings."""
-    spec = load_spec(spec_path, base)
-    problems = validate(spec)
+    cache = cache or NoCache()
+    spec = load_spec(spec_path, base, cache)
+    # Problems (with their files and lines) depend only on the files' names and bytes.
+    key = digest("validate", code_digest(), _validator_version(),
+                 *(part for f in spec.files for part in (f.display, f.digest)))
+    problems = cache.get("validate", key)
+    if not isinstance(problems, list):
+        problems = validate(spec)
+        cache.put("validate", key, problems)
     errors = [p for p in problems if p.level == ERROR]
     if errors:
         raise SpecError(problems)
@@ -38,28 +48,91 @@ def load_and_validate(spec_path: Path, base: Path | None = None) -> tuple[Merged
 
 
 def spec_hash(spec: MergedSpec) -> str:
-    canonical = json.dumps(spec.document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    """Hash of the merged document: fragment file names and order do not change it (merging sorts)."""
+    canonical = json.dumps(spec.document, separators=(",", ":"), ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def build_api(spec: MergedSpec, package: str, distribution: str) -> tuple[Api, str]:
+def build_api(spec: MergedSpec, package: str, distribution: str, cache: Cache | None = None) -> tuple[Api, str]:
     """The IR and the models module source for a validated spec."""
+    cache = cache or NoCache()
     header = "# " + header_text(spec.source_name)
-    models = generate_models(spec.document, header)
+    key = digest("models", code_digest(), _models_version(), header,
+                 json.dumps(model_inputs(spec.document), default=str))
+    models = cache.get("models", key)
+    if not isinstance(models, ModelsResult):
+        models = generate_models(spec.document, header)
+        cache.put("models", key, models)
     return build_ir(spec, models, package, distribution), models.source
 
 
-def build_package(target: ClientTarget, base: Path | None = None) -> GeneratedPackage:
-    spec, warnings = load_and_validate(target.spec, base)
-    api, models_source = build_api(spec, target.package, target.distribution)
+def model_inputs(document: dict) -> dict:
+    """The parts of a document the models depend on: operation prose, tags and security do not count."""
+    kept = ("operationId", "parameters", "requestBody", "responses")
+    paths = {
+        path: {
+            method: {k: v for k, v in op.items() if k in kept} if isinstance(op, dict) else op
+            for method, op in item.items()
+        }
+        if isinstance(item, dict)
+        else item
+        for path, item in (document.get("paths") or {}).items()
+    }
+    return {**document, "paths": paths, "info": {}, "tags": [], "servers": []}
+
+
+def _validator_version() -> str:
+    from importlib.metadata import version
+
+    return version("openapi-spec-validator")
+
+
+def _models_version() -> str:
+    from importlib.metadata import version
+
+    return version("datamodel-code-generator")
+
+
+def package_key(target: ClientTarget, base: Path | None) -> str:
+    """Everything a package is made from: spec file names and bytes, templates, names, generator code."""
+    from .merge import display_path, spec_files
+
+    base = base or Path.cwd()
+    parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(),
+                                target.package, target.distribution, display_path(target.spec, base)]
+    for path in spec_files(target.spec):
+        parts += [display_path(path, base), path.read_bytes()]
+    if target.templates is not None:
+        for path in sorted(p for p in target.templates.rglob("*") if p.is_file()):
+            parts += [path.relative_to(target.templates).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def build_package(target: ClientTarget, base: Path | None = None, cache: Cache | None = None) -> GeneratedPackage:
+    cache = cache or NoCache()
+    key = ""
+    if not isinstance(cache, NoCache) and target.spec.exists():
+        key = package_key(target, base)
+        hit = cache.get("package", key)
+        if isinstance(hit, GeneratedPackage):
+            return hit
+    package = _build_package(target, base, cache)
+    if key:
+        cache.put("package", key, package)
+    return package
+
+
+def _build_package(target: ClientTarget, base: Path | None, cache: Cache) -> GeneratedPackage:
+    spec, warnings = load_and_validate(target.spec, base, cache)
+    api, models_source = build_api(spec, target.package, target.distribution, cache)
     texts = render_package(api, target.templates)
     texts[f"{target.package}/models.py"] = models_source
-    texts = format_files(texts)
+    texts = format_files(texts, cache)
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
     return GeneratedPackage(api, files, tuple(warnings))
 
 
-def generate(target: ClientTarget, base: Path | None = None) -> WriteSummary:
-    package = build_package(target, base)
+def generate(target: ClientTarget, base: Path | None = None, cache: Cache | None = None) -> WriteSummary:
+    package = build_package(target, base, cache)
     return write_package(target.output, package.files)

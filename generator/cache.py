@@ -1,0 +1,77 @@
+"""A content-addressed cache for expensive stages, kept outside the output folder.
+
+Entries are keyed by a hash of everything that determines them (input bytes, tool versions, options), so
+a hit is always the same bytes a fresh run would make: output never depends on the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DIR = ".clientsmith-cache"
+
+
+def digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def code_digest() -> str:
+    """Hash of the generator's own code and built-in templates: any change to them invalidates every entry."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        from .render import builtin_templates_dir
+
+        here = Path(__file__).resolve().parent
+        files = sorted(here.glob("*.py")) + sorted(p for p in builtin_templates_dir().rglob("*") if p.is_file())
+        _CODE_DIGEST = digest(*(part for f in files for part in (f.name, f.read_bytes())))
+    return _CODE_DIGEST
+
+
+_CODE_DIGEST: str | None = None
+
+
+class Cache:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> Any | None:
+        try:
+            with open(self._path(kind, key), "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs speed
+
+
+class NoCache(Cache):
+    def __init__(self) -> None:
+        super().__init__(Path())
+
+    def get(self, kind: str, key: str) -> Any | None:
+        return None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        return None
