@@ -103,6 +103,7 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
             (s, flow, _scopes_used(api, s.name)) for s in api.security_schemes for flow in s.flows
             if flow.kind == "clientCredentials"
         ][:1],
+        "resource_lines": [f"- {r.module}: {r.class_name}, Async{r.class_name}" for r in api.resources],
         "credential_lines": [
             f"{s.python_name}: {s.kind} {s.name}" + (f" ({s.location} {s.parameter_name})" if s.kind == "apiKey" else "")
             for s in api.security_schemes

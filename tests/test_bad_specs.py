@@ -98,7 +98,9 @@ def test_hostile_strings_stay_data(tmp_path, server, monkeypatch):
     assert hostile.server_url() == (
         "https://example.com\"; import os #/api\"+__import__('os').system('touch /tmp/pwned')+\""
     )
-    models = hostile.models
+    import importlib
+
+    models = importlib.import_module("hostile.models")
     assert [line.strip() for line in models.Class.__doc__.strip().splitlines()] == [
         '"""', "import os", "os.system('touch /tmp/pwned')", '"""']
     fields = models.Class.model_fields

@@ -9,6 +9,8 @@ from ._client import AsyncClient, Client, server_url
 from ._runtime import NOT_GIVEN, ApiResponse, AsyncClientCredentials, ClientCredentials
 from ._version import __version__
 
+# `models` and the resource modules are not imported here: they load on first use.
+
 __all__ = [
     "Client",
     "AsyncClient",

@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
 from . import _runtime
 from ._version import __version__
-from .api.incidents import AsyncIncidents, Incidents
+
+# Resource modules (and the models they use) load on first use, so a large API imports fast.
+if TYPE_CHECKING:
+    from .api.incidents import AsyncIncidents, Incidents
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -37,8 +42,6 @@ class Client(_runtime.SyncClient):
     Credentials:
         access_token: oauth2 OAUTH2
     """
-
-    incidents: Incidents
 
     def __init__(
         self,
@@ -83,7 +86,13 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
         )
-        self.incidents = Incidents(self)
+
+    @cached_property
+    def incidents(self) -> Incidents:
+        """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle."""
+        from .api.incidents import Incidents
+
+        return Incidents(self)
 
     def __enter__(self) -> Client:
         return self
@@ -103,8 +112,6 @@ class AsyncClient(_runtime.AsyncClient):
     Credentials:
         access_token: oauth2 OAUTH2
     """
-
-    incidents: AsyncIncidents
 
     def __init__(
         self,
@@ -149,7 +156,13 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
         )
-        self.incidents = AsyncIncidents(self)
+
+    @cached_property
+    def incidents(self) -> AsyncIncidents:
+        """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle."""
+        from .api.incidents import AsyncIncidents
+
+        return AsyncIncidents(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

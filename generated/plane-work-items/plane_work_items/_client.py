@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
 from . import _runtime
 from ._version import __version__
-from .api.work_item_attachments import AsyncWorkItemAttachments, WorkItemAttachments
+
+# Resource modules (and the models they use) load on first use, so a large API imports fast.
+if TYPE_CHECKING:
+    from .api.work_item_attachments import AsyncWorkItemAttachments, WorkItemAttachments
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -34,8 +39,6 @@ class Client(_runtime.SyncClient):
     Credentials:
         api_key: apiKey apiKeyAuth (header X-API-Key)
     """
-
-    work_item_attachments: WorkItemAttachments
 
     def __init__(
         self,
@@ -61,7 +64,13 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
         )
-        self.work_item_attachments = WorkItemAttachments(self)
+
+    @cached_property
+    def work_item_attachments(self) -> WorkItemAttachments:
+        """Files attached to work items."""
+        from .api.work_item_attachments import WorkItemAttachments
+
+        return WorkItemAttachments(self)
 
     def __enter__(self) -> Client:
         return self
@@ -81,8 +90,6 @@ class AsyncClient(_runtime.AsyncClient):
     Credentials:
         api_key: apiKey apiKeyAuth (header X-API-Key)
     """
-
-    work_item_attachments: AsyncWorkItemAttachments
 
     def __init__(
         self,
@@ -108,7 +115,13 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
         )
-        self.work_item_attachments = AsyncWorkItemAttachments(self)
+
+    @cached_property
+    def work_item_attachments(self) -> AsyncWorkItemAttachments:
+        """Files attached to work items."""
+        from .api.work_item_attachments import AsyncWorkItemAttachments
+
+        return AsyncWorkItemAttachments(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self

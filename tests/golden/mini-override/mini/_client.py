@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 
 from . import _runtime
 from ._version import __version__
-from .api.search import AsyncSearch, Search
-from .api.things import AsyncThings, Things
+
+# Resource modules (and the models they use) load on first use, so a large API imports fast.
+if TYPE_CHECKING:
+    from .api.search import AsyncSearch, Search
+    from .api.things import AsyncThings, Things
 
 __all__ = ["Client", "AsyncClient"]
 
@@ -51,9 +56,6 @@ class Client(_runtime.SyncClient):
         query_key: apiKey queryKey (query api_key)
         session_cookie: apiKey sessionCookie (cookie session)
     """
-
-    search: Search
-    things: Things
 
     def __init__(
         self,
@@ -109,8 +111,20 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
         )
-        self.search = Search(self)
-        self.things = Things(self)
+
+    @cached_property
+    def search(self) -> Search:
+        """Search operations."""
+        from .api.search import Search
+
+        return Search(self)
+
+    @cached_property
+    def things(self) -> Things:
+        """Things and stuff."""
+        from .api.things import Things
+
+        return Things(self)
 
     def __enter__(self) -> Client:
         return self
@@ -134,9 +148,6 @@ class AsyncClient(_runtime.AsyncClient):
         query_key: apiKey queryKey (query api_key)
         session_cookie: apiKey sessionCookie (cookie session)
     """
-
-    search: AsyncSearch
-    things: AsyncThings
 
     def __init__(
         self,
@@ -192,8 +203,20 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
         )
-        self.search = AsyncSearch(self)
-        self.things = AsyncThings(self)
+
+    @cached_property
+    def search(self) -> AsyncSearch:
+        """Search operations."""
+        from .api.search import AsyncSearch
+
+        return AsyncSearch(self)
+
+    @cached_property
+    def things(self) -> AsyncThings:
+        """Things and stuff."""
+        from .api.things import AsyncThings
+
+        return AsyncThings(self)
 
     async def __aenter__(self) -> AsyncClient:
         return self
