@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--output", type=Path, help="output folder (with --spec)")
         p.add_argument("--templates", type=Path, help="folder of templates layered over the built-in ones")
         p.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
+        p.add_argument("--lenient", action="store_true",
+                       help="report OpenAPI schema violations as warnings and generate anyway")
         p.add_argument("--cache-dir", type=Path, help=f"cache folder (default: {DEFAULT_CACHE_DIR} beside the config, "
                        "or $CLIENTSMITH_CACHE_DIR)")
 
@@ -40,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
     validate = sub.add_parser("validate", help="validate specs and list every problem")
     validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
+    validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     validate.add_argument("--config", type=Path, default=Path("pyproject.toml"))
     ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
     ir.add_argument("spec", type=Path)
@@ -64,11 +67,15 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
                 distribution=args.distribution or args.package.replace("_", "-"),
                 output=args.output,
                 templates=args.templates,
+                lenient=args.lenient,
             )
         ]
     targets = load_targets(args.config)
     if args.templates is not None:
-        targets = [ClientTarget(t.spec, t.package, t.distribution, t.output, args.templates) for t in targets]
+        targets = [ClientTarget(t.spec, t.package, t.distribution, t.output, args.templates, t.lenient)
+                   for t in targets]
+    if args.lenient:
+        targets = [ClientTarget(t.spec, t.package, t.distribution, t.output, t.templates, True) for t in targets]
     return targets
 
 
@@ -144,7 +151,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     for spec_path in specs:
         try:
-            problems = validate(load_spec(spec_path, base))
+            problems = validate(load_spec(spec_path, base), args.lenient)
         except SpecError as exc:
             problems = exc.problems
         for problem in problems:

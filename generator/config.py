@@ -19,6 +19,7 @@ class ClientTarget:
     distribution: str
     output: Path
     templates: Path | None = None
+    lenient: bool = False  # schema-validation problems are warnings, not errors
 
 
 class ConfigError(Exception):
@@ -51,6 +52,7 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
                 distribution=entry.get("distribution") or package.replace("_", "-"),
                 output=root / entry["output"],
                 templates=root / entry["templates"] if entry.get("templates") else None,
+                lenient=entry.get("lenient") is True,
             )
         )
     return targets

@@ -30,48 +30,118 @@ class ModelsResult:
     kind_by_class: dict[str, str]
 
 
+_PRIMITIVE_TYPES: dict[str, tuple[type, ...]] = {
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
+    "string": (str,),
+}
+
+
+def prepare_for_models(node: Any) -> Any:
+    """The document with what datamodel-code-generator mistypes settled, copying only what changes.
+
+    `nullable: false` is the default and is dropped (the generator otherwise types the field
+    non-optional with a None default); a `default` that does not fit its primitive `type` is coerced
+    when unambiguous ("false" for a boolean) and dropped otherwise. `clientsmith validate` reports these.
+    """
+    if isinstance(node, list):
+        items = [prepare_for_models(item) for item in node]
+        return node if all(a is b for a, b in zip(items, node)) else items
+    if not isinstance(node, dict):
+        return node
+    changed = {key: prepare_for_models(value) for key, value in node.items()}
+    if node.get("nullable") is False:
+        del changed["nullable"]
+    kind = node.get("type")
+    if "default" in node and isinstance(kind, str) and kind in _PRIMITIVE_TYPES:
+        default = node["default"]
+        fits = isinstance(default, _PRIMITIVE_TYPES[kind]) and not (kind != "boolean" and isinstance(default, bool))
+        if not fits and not (default is None and node.get("nullable") is True):
+            fixed = _coerce(default, kind)
+            if fixed is None:
+                del changed["default"]
+            else:
+                changed["default"] = fixed
+    if len(changed) == len(node) and all(changed[k] is node[k] for k in node):
+        return node
+    return changed
+
+
+def _coerce(value: Any, kind: str) -> Any:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if kind == "boolean" and text in ("true", "false"):
+            return text == "true"
+        if kind in ("integer", "number"):
+            try:
+                number = float(text)
+            except ValueError:
+                return None
+            return int(number) if kind == "integer" and number.is_integer() else number if kind == "number" else None
+    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
 def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
-    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+    document = prepare_for_models(document)
 
     with tempfile.TemporaryDirectory(prefix="clientsmith-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # its deprecation chatter is not the user's concern
-            source = generate(
-                document,
-                input_file_type=InputFileType.OpenAPI,
-                output_model_type=DataModelType.PydanticV2BaseModel,
-                target_python_version=PythonVersion.PY_310,
-                openapi_scopes=["schemas", "paths"],
-                use_operation_id_as_name=True,
-                emit_model_metadata=str(metadata_path),
-                base_class=f"{_BASE_PLACEHOLDER}.ApiModel",
-                use_annotated=True,
-                field_constraints=True,
-                use_standard_collections=True,
-                use_union_operator=True,
-                strict_nullable=True,
-                snake_case_field=True,
-                set_default_enum_member=True,
-                naming_strategy="parent-prefixed",
-                treat_dot_as_module=False,  # schema names with dots stay classes in one module
-                # EmailStr needs the email-validator package; generated packages depend on pydantic alone.
-                type_mappings=["string+email=string", "string+idn-email=string"],
-                use_subclass_enum=True,
-                capitalise_enum_members=True,
-                use_schema_description=True,
-                use_field_description=True,
-                use_double_quotes=True,
-                disable_timestamp=True,
-                custom_file_header=header,
-                formatters=[],
-            )
+            try:
+                source = _run_generator(document, header, metadata_path)
+            except Exception as exc:
+                if "Models not found" in str(exc):  # a spec with no schemas at all
+                    return ModelsResult(f"{header}\n\nfrom __future__ import annotations\n", {}, {})
+                raise ModelsError(f"datamodel-code-generator could not build the models: {exc}") from exc
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
     source = _use_package_base(source)
     class_by_pointer = {m["source_ref"].lstrip("#"): m["class_name"] for m in metadata.get("models", [])}
     return ModelsResult(source, class_by_pointer, _class_kinds(source))
+
+
+class ModelsError(Exception):
+    """datamodel-code-generator refused the document."""
+
+
+def _run_generator(document: dict[str, Any], header: str, metadata_path: Path) -> Any:
+    from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+
+    return generate(
+        document,
+        input_file_type=InputFileType.OpenAPI,
+        output_model_type=DataModelType.PydanticV2BaseModel,
+        target_python_version=PythonVersion.PY_310,
+        openapi_scopes=["schemas", "paths"],
+        use_operation_id_as_name=True,
+        emit_model_metadata=str(metadata_path),
+        base_class=f"{_BASE_PLACEHOLDER}.ApiModel",
+        use_annotated=True,
+        field_constraints=True,
+        use_standard_collections=True,
+        use_union_operator=True,
+        strict_nullable=True,
+        snake_case_field=True,
+        set_default_enum_member=True,
+        naming_strategy="parent-prefixed",
+        treat_dot_as_module=False,  # schema names with dots stay classes in one module
+        collapse_root_models=True,  # fields name the inner type, so defaults type-check
+        # EmailStr needs the email-validator package; generated packages depend on pydantic alone.
+        type_mappings=["string+email=string", "string+idn-email=string"],
+        use_subclass_enum=True,
+        capitalise_enum_members=True,
+        use_schema_description=True,
+        use_field_description=True,
+        use_double_quotes=True,
+        disable_timestamp=True,
+        custom_file_header=header,
+        formatters=[],
+    )
 
 
 def _use_package_base(source: str) -> str:

@@ -14,10 +14,10 @@ from .config import ClientTarget
 from .format import format_files
 from .ir import Api
 from .merge import MergedSpec, load_spec
-from .models import ModelsResult, generate_models
+from .models import ModelsError, ModelsResult, generate_models
 from .problems import ERROR, Problem, SpecError
 from .render import header_text, render_package
-from .validate import validate
+from .validate import apply_leniency, validate_parts
 from .write import MANIFEST, WriteSummary, manifest_bytes, write_package
 
 
@@ -29,7 +29,7 @@ class GeneratedPackage:
 
 
 def load_and_validate(
-    spec_path: Path, base: Path | None = None, cache: Cache | None = None
+    spec_path: Path, base: Path | None = None, cache: Cache | None = None, lenient: bool = False
 ) -> tuple[MergedSpec, list[Problem]]:
     """The merged spec, or SpecError listing every error found. Returns the warnings."""
     cache = cache or NoCache()
@@ -37,10 +37,11 @@ def load_and_validate(
     # Problems (with their files and lines) depend only on the files' names and bytes.
     key = digest("validate", code_digest(), _validator_version(),
                  *(part for f in spec.files for part in (f.display, f.digest)))
-    problems = cache.get("validate", key)
-    if not isinstance(problems, list):
-        problems = validate(spec)
-        cache.put("validate", key, problems)
+    parts = cache.get("validate", key)
+    if not isinstance(parts, tuple):
+        parts = validate_parts(spec)
+        cache.put("validate", key, parts)
+    problems = apply_leniency(*parts, lenient)
     errors = [p for p in problems if p.level == ERROR]
     if errors:
         raise SpecError(problems)
@@ -61,7 +62,10 @@ def build_api(spec: MergedSpec, package: str, distribution: str, cache: Cache | 
                  json.dumps(model_inputs(spec.document), default=str))
     models = cache.get("models", key)
     if not isinstance(models, ModelsResult):
-        models = generate_models(spec.document, header)
+        try:
+            models = generate_models(spec.document, header)
+        except ModelsError as exc:
+            raise SpecError([spec.problem("/components/schemas", str(exc))]) from None
         cache.put("models", key, models)
     return build_ir(spec, models, package, distribution), models.source
 
@@ -99,7 +103,8 @@ def package_key(target: ClientTarget, base: Path | None) -> str:
 
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(),
-                                target.package, target.distribution, display_path(target.spec, base)]
+                                target.package, target.distribution, display_path(target.spec, base),
+                                str(target.lenient)]
     for path in spec_files(target.spec):
         parts += [display_path(path, base), path.read_bytes()]
     if target.templates is not None:
@@ -123,7 +128,7 @@ def build_package(target: ClientTarget, base: Path | None = None, cache: Cache |
 
 
 def _build_package(target: ClientTarget, base: Path | None, cache: Cache) -> GeneratedPackage:
-    spec, warnings = load_and_validate(target.spec, base, cache)
+    spec, warnings = load_and_validate(target.spec, base, cache, target.lenient)
     api, models_source = build_api(spec, target.package, target.distribution, cache)
     texts = render_package(api, target.templates)
     texts[f"{target.package}/models.py"] = models_source

@@ -3,30 +3,49 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 from .merge import HTTP_METHODS, MergedSpec
 from .naming import snake_case
-from .problems import Problem, escape_pointer_token, pointer
+from .problems import WARNING, Problem, escape_pointer_token, pointer
 from .resolve import Resolver
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
 
 
-def validate(spec: MergedSpec) -> list[Problem]:
-    """Every problem found, schema errors first, then our own checks. Empty means valid."""
+def validate(spec: MergedSpec, lenient: bool = False) -> list[Problem]:
+    """Every problem found, schema errors first, then our own checks. Empty means valid.
+
+    With `lenient`, what the OpenAPI schema validator finds becomes warnings: real specs are often
+    slightly invalid in ways that do not stop a client from being built. Broken refs, clashing
+    operation ids and undeclared path parameters stay errors.
+    """
+    return apply_leniency(*validate_parts(spec), lenient)
+
+
+def apply_leniency(schema: list[Problem], own: list[Problem], lenient: bool) -> list[Problem]:
+    if lenient:
+        schema = [_downgrade(p) for p in schema]
+    return sorted(schema + own)
+
+
+def _downgrade(problem: Problem) -> Problem:
+    return Problem(problem.file, problem.line, problem.pointer, problem.message, WARNING)
+
+
+def validate_parts(spec: MergedSpec) -> tuple[list[Problem], list[Problem]]:
+    """(what the OpenAPI schema validator finds, what our own checks find)."""
     document = spec.document
     version = document.get("openapi")
     if "swagger" in document and version is None:
-        return [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first")]
+        return [], [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first")]
     if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
-        return [spec.problem("/openapi", f"unsupported OpenAPI version {version!r}: 3.0.x and 3.1.x are supported")]
+        return [], [spec.problem("/openapi", f"unsupported OpenAPI version {version!r}: 3.0.x and 3.1.x are supported")]
     problems = Resolver(spec).check()
     if problems:  # the schema validator would follow the same broken refs
-        return problems
-    problems.extend(_schema_problems(spec, version))
-    problems.extend(_generator_problems(spec))
-    return sorted(set(problems))
+        return [], sorted(set(problems))
+    return sorted(set(_schema_problems(spec, version))), sorted(set(_generator_problems(spec)))
 
 
 def _schema_problems(spec: MergedSpec, version: str) -> list[Problem]:
@@ -42,14 +61,36 @@ def _schema_problems(spec: MergedSpec, version: str) -> list[Problem]:
     located_elsewhere = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     problems = []
-    for error in validator_class(spec.document).iter_errors():
-        if isinstance(error, located_elsewhere):
-            continue
-        if getattr(error, "context", None):
-            error = best_match(error.context) or error
-        path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
-        problems.append(spec.problem(pointer(*path), _short(str(getattr(error, "message", error)))))
+    with _located_value_errors():
+        for error in validator_class(spec.document).iter_errors():
+            if isinstance(error, located_elsewhere):
+                continue
+            if getattr(error, "context", None):
+                error = best_match(error.context) or error
+            path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
+            ptr = pointer(*path)
+            problems.append(spec.problem(ptr, _short(str(getattr(error, "message", error)))))
     return problems
+
+
+@contextmanager
+def _located_value_errors():
+    """Errors in `default` values come without a location; tag them with the schema they belong to."""
+    from openapi_spec_validator.validation.keywords import ValueValidator
+
+    original = ValueValidator.__call__
+
+    def located(self: Any, schema: Any, value: Any) -> Iterator[Any]:
+        for error in original(self, schema, value):
+            # the library re-wraps errors, keeping only their path: put the location there
+            error.path.extendleft(reversed([*schema.parts, "default"]))
+            yield error
+
+    ValueValidator.__call__ = located  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        ValueValidator.__call__ = original  # type: ignore[method-assign]
 
 
 def _short(message: str, limit: int = 200) -> str:

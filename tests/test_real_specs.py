@@ -1,0 +1,113 @@
+"""Real vendors' specs at full size (../shared/real): complete clients, quirks handled, problems located."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SHARED, import_generated
+
+from generator.cli import main
+
+ONETRUST = SHARED / "real" / "onetrust" / "incident-management-openapi.json"
+DATADOG = SHARED / "real" / "datadog" / "openapi-v2.yaml"
+
+
+def test_onetrust_spec_problems_are_located_and_refused_without_lenient(tmp_path, capsys):
+    assert main(["generate", "--no-cache", "--spec", str(ONETRUST), "--package", "ot", "--output", str(tmp_path / "o")]) == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 8  # the eight string-typed boolean defaults
+    assert all("'false' is not of type 'boolean'" in line and "/default: " in line for line in lines)
+    assert f"{ONETRUST.as_posix()}:1049: /components/schemas/AttributeValueInformation/properties/disabled/default: " \
+           "'false' is not of type 'boolean'" in lines
+    assert not (tmp_path / "o").exists()
+
+
+def test_onetrust_full_spec_generates_with_lenient(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["generate", "--no-cache", "--lenient", "--spec", str(ONETRUST), "--package", "onetrust_full",
+                 "--output", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count(": warning: 'false' is not of type 'boolean'") == 8
+    package = import_generated(out, "onetrust_full")
+    models = importlib.import_module("onetrust_full.models")
+    operations = [name for name in dir(package.Client(access_token="t").incidents) if not name.startswith("_")]
+    assert len([n for n in operations if n != "with_raw_response"]) == 7  # every operation of the spec
+    # property names with spaces keep their wire names as aliases
+    wire = {"Incident Attachment Identifier": "6a1c9d4e-0000-4000-8000-000000000001", "Incident Attachment Name": "n", "Incident Attachment Type": "t",
+            "Incident Attachment Link": "l"}
+    attachment = models.IncidentAttachmentResponse.model_validate(wire)
+    assert attachment.model_dump(mode="json", by_alias=True, exclude_unset=True) == wire
+    # a string "false" default became a real boolean
+    assert models.AttributeValueInformation.model_fields["disabled"].default is False
+    # a one-value enum whose value holds a comma is one value
+    enum = next(v for k, v in vars(models).items() if k.startswith("AdvanceStageActionInformation") and k.endswith("Type"))
+    assert [m.value for m in enum] == ["ATTRIBUTES, ATTACHMENT"]
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"),
+                             "onetrust_full"], cwd=out, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+QUIRKY_30 = """\
+openapi: 3.0.3
+info: {title: q, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  kind: {type: string, const: fixed}
+"""
+QUIRKY_31 = """\
+openapi: 3.1.0
+info: {title: q, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      title: Not an operation field
+      responses:
+        '200': {description: ok}
+"""
+
+
+@pytest.mark.parametrize("text", [QUIRKY_30, QUIRKY_31], ids=["const in 3.0", "title on a 3.1 operation"])
+def test_slightly_invalid_specs_generate_with_lenient(text, tmp_path, capsys):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text)
+    args = ["generate", "--no-cache", "--spec", str(spec), "--package", "q", "--output", str(tmp_path / "out")]
+    assert main(args) == 1
+    strict = capsys.readouterr().err.strip().splitlines()
+    assert len(strict) == 1 and strict[0].startswith(f"{spec.as_posix()}:") and ": /paths/~1a/get" in strict[0]
+    assert main([*args, "--lenient"]) == 0
+    assert ": warning: " in capsys.readouterr().err
+    assert import_generated(tmp_path / "out", "q").Client
+
+
+def test_datadog_v2_generates_completely(tmp_path):
+    """All 837 operations and all 4,472 component schemas of Datadog's published spec."""
+    out = tmp_path / "out"
+    assert main(["generate", "--no-cache", "--spec", str(DATADOG), "--package", "datadog_v2", "--output", str(out)]) == 0
+    endpoints = sum(p.read_text().count("_runtime.Endpoint(") for p in (out / "datadog_v2" / "api").glob("*.py"))
+    assert endpoints == 837
+    from generator.merge import load_spec
+    from generator.models import generate_models
+
+    spec = load_spec(DATADOG)
+    models = generate_models(spec.document, "#")
+    schemas = spec.document["components"]["schemas"]
+    assert len(schemas) == 4472
+    missing = [n for n in schemas if f"/components/schemas/{n}" not in models.class_by_pointer]
+    assert missing == []
+    import_generated(out, "datadog_v2")
+    importlib.import_module("datadog_v2.models")
