@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from generator.build_ir import is_json_media
@@ -32,3 +34,14 @@ def media_examples(document: dict[str, Any], resolver: Resolver):
                     example = resolver.deref(example)
                     if "value" in example:
                         yield schema_ptr, media_object["schema"], f"{method.upper()} {path} {name}", example["value"]
+
+
+def normalise(value: Any) -> Any:
+    """JSON with timestamps compared as instants (the client writes `Z` where servers write `+00:00`)."""
+    if isinstance(value, dict):
+        return {k: normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise(v) for v in value]
+    if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", value):
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -19,6 +18,7 @@ import yaml
 
 from conftest import ROOT, SHARED, import_generated
 from loopback import Reply
+from spec_examples import normalise
 
 from generator.config import load_targets
 from generator.merge import load_spec
@@ -55,17 +55,6 @@ def interactions():
 
 
 INTERACTIONS = list(interactions())
-
-
-def normalise(value: Any) -> Any:
-    """JSON with timestamps compared as instants (the client writes `Z` where servers write `+00:00`)."""
-    if isinstance(value, dict):
-        return {k: normalise(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [normalise(v) for v in value]
-    if isinstance(value, str) and re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", value):
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return value
 
 
 def test_every_documented_operation_has_recorded_traffic():

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from conftest import ROOT, import_generated
 
-from spec_examples import media_examples
+from spec_examples import media_examples, normalise
 
 from generator.config import load_targets
 from generator.merge import load_spec
@@ -18,7 +18,7 @@ from generator.models import generate_models
 from generator.resolve import Resolver
 from generator.schema_types import SchemaTyper
 
-TARGETS = [t for t in load_targets(ROOT / "pyproject.toml") if t.spec.exists()]
+TARGETS = load_targets(ROOT / "pyproject.toml")
 
 
 def cases():
@@ -52,4 +52,5 @@ def test_example_round_trips_through_its_model(target, annotation, value):
     adapter = TypeAdapter(eval(annotation, namespace))  # annotation text names classes of the models module
     parsed = adapter.validate_python(value)
     dumped = adapter.dump_python(parsed, mode="json", by_alias=True, exclude_unset=True)
-    assert dumped == value
+    # timestamps compare as instants: the client writes `Z` where documents write `.000Z`
+    assert normalise(dumped) == normalise(value)
