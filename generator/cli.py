@@ -14,6 +14,7 @@ from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .cache import Cache, NoCache
 from .config import ClientTarget, ConfigError, load_targets
 from .problems import SpecError
+from .progress import Progress
 from .write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -98,7 +99,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     targets = _targets(args)
     cache = _cache(args)
     # Build every client before writing any, so that one bad spec leaves all output as it was.
-    built = [(t, build_package(t, _base(args), cache)) for t in targets]
+    built = []
+    for target in targets:
+        progress = Progress(target.distribution)
+        try:
+            built.append((target, build_package(target, _base(args), cache, progress)))
+        finally:
+            progress.finish()
     for target, package in built:
         for warning in package.warnings:
             print(warning, file=sys.stderr)

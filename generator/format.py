@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import hashlib
 import os
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 import black
 
 from .cache import Cache, NoCache, digest
+from .progress import SILENT, Progress
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
 _CACHE_KIND = "black-" + black.__version__
@@ -55,7 +57,17 @@ def _format_chunk(chunk: str) -> str:
     return format_python(chunk)
 
 
-def format_files(files: dict[str, str], cache: Cache | None = None, workers: int | None = None) -> dict[str, str]:
+def _collect(keys: list[str], outputs: Iterator[str], formatted: dict[str, str], cache: Cache,
+             progress: Progress) -> None:
+    for key, output in zip(keys, outputs):
+        formatted[key] = output
+        cache.put("format", key, output)
+        progress.advance()
+
+
+def format_files(
+    files: dict[str, str], cache: Cache | None = None, workers: int | None = None, progress: Progress = SILENT
+) -> dict[str, str]:
     cache = cache or NoCache()
     pending: dict[str, str] = {}  # chunk key -> unformatted chunk
     layout: dict[str, list[str]] = {}  # file -> its chunk keys
@@ -89,14 +101,13 @@ def format_files(files: dict[str, str], cache: Cache | None = None, workers: int
             misses.append(key)
     total = sum(len(pending[k]) for k in misses)
     workers = workers or min(os.cpu_count() or 1, 8)
+    progress.stage("formatting chunks with black", len(misses))
     if workers > 1 and total > PARALLEL_MIN_CHARS and len(misses) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = list(pool.map(_format_chunk, [pending[k] for k in misses], chunksize=4))
+            outputs = pool.map(_format_chunk, [pending[k] for k in misses], chunksize=4)
+            _collect(misses, outputs, formatted, cache, progress)
     else:
-        outputs = [_format_chunk(pending[k]) for k in misses]
-    for key, output in zip(misses, outputs):
-        formatted[key] = output
-        cache.put("format", key, output)
+        _collect(misses, map(_format_chunk, [pending[k] for k in misses]), formatted, cache, progress)
     for path, keys in layout.items():
         result[path] = "\n\n".join(formatted[k].rstrip("\n") + "\n" for k in keys)
         cache.put("format-file", digest(_CACHE_KIND, files[path]), result[path])

@@ -16,6 +16,7 @@ from .ir import Api
 from .merge import MergedSpec, load_spec
 from .models import ModelsError, ModelsResult, generate_models
 from .problems import ERROR, Problem, SpecError
+from .progress import SILENT, Progress
 from .render import header_text, render_package
 from .validate import apply_leniency, validate_parts
 from .write import MANIFEST, WriteSummary, manifest_bytes, write_package
@@ -113,7 +114,9 @@ def package_key(target: ClientTarget, base: Path | None) -> str:
     return digest(*parts)
 
 
-def build_package(target: ClientTarget, base: Path | None = None, cache: Cache | None = None) -> GeneratedPackage:
+def build_package(
+    target: ClientTarget, base: Path | None = None, cache: Cache | None = None, progress: Progress = SILENT
+) -> GeneratedPackage:
     cache = cache or NoCache()
     key = ""
     if not isinstance(cache, NoCache) and target.spec.exists():
@@ -121,18 +124,21 @@ def build_package(target: ClientTarget, base: Path | None = None, cache: Cache |
         hit = cache.get("package", key)
         if isinstance(hit, GeneratedPackage):
             return hit
-    package = _build_package(target, base, cache)
+    package = _build_package(target, base, cache, progress)
     if key:
         cache.put("package", key, package)
     return package
 
 
-def _build_package(target: ClientTarget, base: Path | None, cache: Cache) -> GeneratedPackage:
+def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progress: Progress) -> GeneratedPackage:
+    progress.stage("loading and validating")
     spec, warnings = load_and_validate(target.spec, base, cache, target.lenient)
+    progress.stage("generating models")
     api, models_source = build_api(spec, target.package, target.distribution, cache)
+    progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
     texts = render_package(api, target.templates)
     texts[f"{target.package}/models.py"] = models_source
-    texts = format_files(texts, cache)
+    texts = format_files(texts, cache, progress=progress)
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
     return GeneratedPackage(api, files, tuple(warnings))

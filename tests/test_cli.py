@@ -120,3 +120,10 @@ def test_python_dash_m_entry_point(tmp_path):
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout
+
+
+def test_bundled_specs_validate(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["specs/datadog-incidents: valid", "specs/onetrust-incidents: valid", "specs/plane-work-items: valid"]

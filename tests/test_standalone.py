@@ -38,24 +38,26 @@ def test_imports_only_httpx_pydantic_and_stdlib(target):
     assert 'dependencies = ["httpx>=0.27,<1", "pydantic>=2.11,<3"]' in pyproject
 
 
-def test_vendored_copy_works_under_another_parent_package(mini_package, server, tmp_path):
+def test_vendored_copy_works_under_another_parent_package(server, tmp_path):
     project = tmp_path / "project"
     vendor = project / "myapp" / "vendor"
     vendor.mkdir(parents=True)
     (project / "myapp" / "__init__.py").write_text("")
     (vendor / "__init__.py").write_text("")
-    shutil.copytree(mini_package / "mini", vendor / "mini")
+    shutil.copytree(ROOT / "generated" / "datadog-incidents" / "datadog_incidents", vendor / "datadog_incidents")
     from loopback import Reply
 
-    server.reply(Reply(200, {"data": {"id": "v1", "type": "things"}}))
+    server.reply(Reply(200, {"data": {"id": "i-1", "type": "incidents", "attributes": {"title": "t"}}}))
     script = textwrap.dedent(f"""
-        from myapp.vendor.mini import Client
-        from myapp.vendor.mini.models import ThingResponse
-        with Client(api_key="k", base_url={server.url!r}) as client:
-            thing = client.things.get_thing("v1")
-        assert isinstance(thing, ThingResponse), type(thing)
-        print(thing.data.id)
+        from myapp.vendor.datadog_incidents import Client
+        from myapp.vendor.datadog_incidents.models import IncidentResponse
+        with Client(api_key="k", app_key="a", base_url={server.url!r},
+                    unstable_operations={{"get_incident"}}) as client:
+            incident = client.incidents.get_incident("i-1")
+        assert isinstance(incident, IncidentResponse), type(incident)
+        print(incident.data.attributes.title)
     """)
     result = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "v1"
+    assert result.stdout.strip() == "t"
+    assert server.requests[0].path == "/api/v2/incidents/i-1"
