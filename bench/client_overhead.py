@@ -40,6 +40,7 @@ def incident_body() -> bytes:
 def serve(body: bytes) -> tuple[ThreadingHTTPServer, str]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out at once: no 40 ms delayed-ACK stalls
 
         def log_message(self, *args: object) -> None:
             pass

@@ -39,33 +39,36 @@ def run(command: list[str], cwd: Path) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_run(make_command, rounds: int, prepare=None) -> dict[str, float]:
+def median_run(make_command, rounds: int, prepare=None, cwd: Path | None = None) -> dict[str, float]:
+    """Median of `rounds` runs, each in a fresh folder (or in `cwd`: cache keys name paths relative to it)."""
     times, peaks = [], []
     for _ in range(rounds):
         with tempfile.TemporaryDirectory() as tmp:
             tmp_path = Path(tmp)
             if prepare:
                 prepare(tmp_path)
-            seconds, peak = run(make_command(tmp_path), tmp_path)
+            seconds, peak = run(make_command(tmp_path), cwd or tmp_path)
         times.append(seconds)
         peaks.append(peak)
     return {"median_s": round(statistics.median(times), 3), "runs_s": [round(t, 3) for t in times],
             "peak_mib": max(peaks)}
 
 
+_CHANGES = iter(range(1, 1_000_000))
+
+
 def one_operation_changed(spec: Path, target: Path) -> None:
-    """A copy of `spec` (file or folder) where one operation's summary and one description changed."""
+    """A copy of `spec` (file or folder) at `target` where one operation's summary changed, differently each call."""
     if spec.is_dir():
         shutil.copytree(spec, target)
         fragment = sorted(p for p in target.iterdir() if not p.name.startswith("_"))[0]
     else:
-        target.mkdir()
-        fragment = target / spec.name
-        shutil.copy(spec, fragment)
+        shutil.copy(spec, target)
+        fragment = target
     text = fragment.read_text()
     marker = "summary: "
     index = text.index(marker) + len(marker)
-    fragment.write_text(text[:index] + "Changed. " + text[index:])
+    fragment.write_text(text[:index] + f"Change {next(_CHANGES)}. " + text[index:])
 
 
 def bench_spec(name: str, spec: Path, package: str, rounds: int, peers: dict[str, Path]) -> dict:
@@ -85,26 +88,30 @@ def bench_spec(name: str, spec: Path, package: str, rounds: int, peers: dict[str
     results["clientsmith cold (no cache)"] = median_run(
         lambda tmp: [str(CLIENTSMITH), "generate", "--no-cache", "--spec", str(spec), "--package", package,
                      "--output", str(tmp / "out")], rounds)
-    cache_root = Path(tempfile.mkdtemp())
-    warm_out = cache_root / "out"
-    subprocess.run([str(CLIENTSMITH), "generate", "--cache-dir", str(cache_root / "cache"), "--spec", str(spec),
-                    "--package", package, "--output", str(warm_out)], check=True, stdout=subprocess.DEVNULL)
-    results["clientsmith no change (warm cache)"] = median_run(
-        lambda tmp: [str(CLIENTSMITH), "generate", "--cache-dir", str(cache_root / "cache"), "--spec", str(spec),
-                     "--package", package, "--output", str(warm_out)], rounds)
+    # Warm runs work in one folder with the spec copied to the same relative place, as a user's checkout.
+    work = Path(tempfile.mkdtemp())
+    spec_copy = work / "spec" / spec.name
+    spec_copy.parent.mkdir()
+    (shutil.copytree if spec.is_dir() else shutil.copy)(spec, spec_copy)
+    warm = [str(CLIENTSMITH), "generate", "--cache-dir", str(work / "cache"), "--spec", f"spec/{spec.name}",
+            "--package", package, "--output", "out"]
+    subprocess.run(warm, cwd=work, check=True, stdout=subprocess.DEVNULL)
+    results["clientsmith no change (warm cache)"] = median_run(lambda tmp: warm, rounds, cwd=work)
+
+    def place(changed: bool) -> None:
+        shutil.rmtree(work / "spec")
+        (work / "spec").mkdir()
+        if changed:
+            one_operation_changed(spec, spec_copy)
+        else:
+            (shutil.copytree if spec.is_dir() else shutil.copy)(spec, spec_copy)
 
     def changed_spec(tmp: Path) -> None:
-        one_operation_changed(spec, tmp / "spec")
-        shutil.copytree(warm_out, tmp / "out")
-        # warm the cache with the unchanged spec at the same relative place
-        subprocess.run([str(CLIENTSMITH), "generate", "--cache-dir", str(cache_root / "cache"), "--spec",
-                        str(spec), "--package", package, "--output", str(tmp / "out")], check=True,
-                       stdout=subprocess.DEVNULL)
+        place(changed=False)  # output and cache match the unchanged spec ...
+        subprocess.run(warm, cwd=work, check=True, stdout=subprocess.DEVNULL)
+        place(changed=True)  # ... then one operation's fragment changes
 
-    results["clientsmith one operation changed"] = median_run(
-        lambda tmp: [str(CLIENTSMITH), "generate", "--cache-dir", str(cache_root / "cache"), "--spec",
-                     str(tmp / "spec" / (spec.name if spec.is_file() else "")), "--package", package,
-                     "--output", str(tmp / "out")], rounds, prepare=changed_spec)
+    results["clientsmith one operation changed"] = median_run(lambda tmp: warm, rounds, prepare=changed_spec, cwd=work)
     cold = results["clientsmith cold (no cache)"]["median_s"]
     results["ratios"] = {
         "cold / openapi-python-client (target <= 0.333)": round(cold / results["openapi-python-client"]["median_s"], 3),

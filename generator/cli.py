@@ -7,6 +7,7 @@ import difflib
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
         p.add_argument("--lenient", action="store_true",
                        help="report OpenAPI schema violations as warnings and generate anyway")
+        p.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
         p.add_argument("--cache-dir", type=Path, help=f"cache folder (default: {DEFAULT_CACHE_DIR} beside the config, "
                        "or $CLIENTSMITH_CACHE_DIR)")
 
@@ -44,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="validate specs and list every problem")
     validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
     validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
+    validate.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
     validate.add_argument("--config", type=Path, default=Path("pyproject.toml"))
     ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
     ir.add_argument("spec", type=Path)
@@ -69,14 +72,16 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
                 output=args.output,
                 templates=args.templates,
                 lenient=args.lenient,
+                allow_remote_refs=args.allow_remote_refs,
             )
         ]
     targets = load_targets(args.config)
     if args.templates is not None:
-        targets = [ClientTarget(t.spec, t.package, t.distribution, t.output, args.templates, t.lenient)
-                   for t in targets]
+        targets = [replace(t, templates=args.templates) for t in targets]
     if args.lenient:
-        targets = [ClientTarget(t.spec, t.package, t.distribution, t.output, t.templates, True) for t in targets]
+        targets = [replace(t, lenient=True) for t in targets]
+    if args.allow_remote_refs:
+        targets = [replace(t, allow_remote_refs=True) for t in targets]
     return targets
 
 
@@ -151,6 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .merge import load_spec
+    from .remote_refs import RemoteRefs
     from .validate import validate
 
     specs = args.specs or [t.spec for t in load_targets(args.config)]
@@ -158,7 +164,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     for spec_path in specs:
         try:
-            problems = validate(load_spec(spec_path, base), args.lenient)
+            spec = load_spec(spec_path, base)
+            problems = RemoteRefs(spec).inline() if args.allow_remote_refs else []
+            problems = problems or validate(spec, args.lenient)
         except SpecError as exc:
             problems = exc.problems
         for problem in problems:

@@ -20,6 +20,7 @@ class ClientTarget:
     output: Path
     templates: Path | None = None
     lenient: bool = False  # schema-validation problems are warnings, not errors
+    allow_remote_refs: bool = False  # follow http(s) $refs
 
 
 class ConfigError(Exception):
@@ -53,6 +54,7 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
                 output=root / entry["output"],
                 templates=root / entry["templates"] if entry.get("templates") else None,
                 lenient=entry.get("lenient") is True,
+                allow_remote_refs=entry.get("allow_remote_refs") is True,
             )
         )
     return targets

@@ -17,6 +17,7 @@ from .merge import MergedSpec, load_spec
 from .models import ModelsError, ModelsResult, generate_models
 from .problems import ERROR, Problem, SpecError
 from .progress import SILENT, Progress
+from .remote_refs import RemoteRefs
 from .render import header_text, render_package
 from .validate import apply_leniency, validate_parts
 from .write import MANIFEST, WriteSummary, manifest_bytes, write_package
@@ -30,14 +31,25 @@ class GeneratedPackage:
 
 
 def load_and_validate(
-    spec_path: Path, base: Path | None = None, cache: Cache | None = None, lenient: bool = False
+    spec_path: Path,
+    base: Path | None = None,
+    cache: Cache | None = None,
+    lenient: bool = False,
+    allow_remote_refs: bool = False,
 ) -> tuple[MergedSpec, list[Problem]]:
     """The merged spec, or SpecError listing every error found. Returns the warnings."""
     cache = cache or NoCache()
     spec = load_spec(spec_path, base, cache)
-    # Problems (with their files and lines) depend only on the files' names and bytes.
+    fetched: list[str] = []
+    if allow_remote_refs:
+        remote = RemoteRefs(spec)
+        remote_problems = remote.inline()
+        if remote_problems:
+            raise SpecError(remote_problems)
+        fetched = remote.fetched_text
+    # Problems (with their files and lines) depend only on the files' names and bytes (and what was fetched).
     key = digest("validate", code_digest(), _validator_version(),
-                 *(part for f in spec.files for part in (f.display, f.digest)))
+                 *(part for f in spec.files for part in (f.display, f.digest)), *fetched)
     parts = cache.get("validate", key)
     if not isinstance(parts, tuple):
         parts = validate_parts(spec)
@@ -119,7 +131,8 @@ def build_package(
 ) -> GeneratedPackage:
     cache = cache or NoCache()
     key = ""
-    if not isinstance(cache, NoCache) and target.spec.exists():
+    # Remote documents are not content-addressed by the package key: such specs skip the package cache.
+    if not isinstance(cache, NoCache) and target.spec.exists() and not target.allow_remote_refs:
         key = package_key(target, base)
         hit = cache.get("package", key)
         if isinstance(hit, GeneratedPackage):
@@ -132,7 +145,7 @@ def build_package(
 
 def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progress: Progress) -> GeneratedPackage:
     progress.stage("loading and validating")
-    spec, warnings = load_and_validate(target.spec, base, cache, target.lenient)
+    spec, warnings = load_and_validate(target.spec, base, cache, target.lenient, target.allow_remote_refs)
     progress.stage("generating models")
     api, models_source = build_api(spec, target.package, target.distribution, cache)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")

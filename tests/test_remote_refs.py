@@ -1,0 +1,86 @@
+"""Remote refs are refused by default and followed with --allow-remote-refs (served here on loopback)."""
+
+from __future__ import annotations
+
+import importlib
+
+from conftest import import_generated
+from loopback import Reply
+
+from generator.cli import main
+
+REMOTE = """\
+Thing:
+  type: object
+  required: [id]
+  properties:
+    id: {type: string}
+    owner: {$ref: '#/Owner'}
+    tags: {$ref: 'common.yaml#/Tags'}
+Owner:
+  type: object
+  properties:
+    name: {type: string}
+    best_thing: {$ref: '#/Thing'}
+"""
+COMMON = "Tags:\n  type: array\n  items: {type: string}\n"
+
+
+def spec_text(url: str) -> str:
+    return f"""\
+openapi: 3.0.3
+info: {{title: remote, version: "1"}}
+paths:
+  /things/{{id}}:
+    get:
+      operationId: getThing
+      parameters:
+        - {{name: id, in: path, required: true, schema: {{type: string}}}}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: '{url}/schemas.yaml#/Thing'}}
+"""
+
+
+def serve(server):
+    def handler(request):
+        return {"/schemas.yaml": Reply(200, REMOTE), "/common.yaml": Reply(200, COMMON)}.get(
+            request.path, Reply(404, "missing"))
+
+    server.handler = handler
+
+
+def test_remote_refs_refused_without_the_flag(tmp_path, server, capsys):
+    serve(server)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(spec_text(server.url))
+    assert main(["validate", str(spec)]) == 1
+    assert f"remote $ref '{server.url}/schemas.yaml#/Thing' is not followed" in capsys.readouterr().out
+    assert server.requests == []  # nothing was fetched
+
+
+def test_remote_refs_followed_with_the_flag(tmp_path, server):
+    serve(server)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(spec_text(server.url))
+    out = tmp_path / "out"
+    assert main(["generate", "--allow-remote-refs", "--no-cache", "--spec", str(spec), "--package", "remote",
+                 "--output", str(out)]) == 0
+    import_generated(out, "remote")
+    models = importlib.import_module("remote.models")
+    thing = models.Thing.model_validate({"id": "1", "owner": {"name": "n", "best_thing": {"id": "2"}}, "tags": ["a"]})
+    assert thing.owner.best_thing.id == "2" and thing.tags == ["a"]
+    assert sorted(r.path for r in server.requests) == ["/common.yaml", "/schemas.yaml"]  # each fetched once
+
+
+def test_unreachable_remote_ref_is_a_located_error(tmp_path, server, capsys):
+    serve(server)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(spec_text(server.url).replace("schemas.yaml", "gone.yaml"))
+    assert main(["validate", "--allow-remote-refs", str(spec)]) == 1
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(f"{spec.as_posix()}:14: /paths/~1things~1{{id}}/get/responses/200/content/")
+    assert "cannot fetch remote $ref" in line and "404" in line
