@@ -38,12 +38,63 @@ class AttachmentDataAttributesAttachmentType(OpenEnum):
     LINK = "link"
 
 
+class IncidentAttachmentLinkAttachmentType(OpenEnum):
+    """
+    The type of link attachment attributes.
+    """
+
+    LINK = "link"
+
+
+class IncidentAttachmentLinkAttributesAttachmentObject(ApiModel):
+    """
+    The link attachment.
+    """
+
+    document_url: Annotated[
+        str,
+        Field(alias="documentUrl", examples=["https://www.example.com/webstore-failure-runbook"]),
+    ]
+    """
+    The URL of this link attachment.
+    """
+    title: Annotated[str, Field(examples=["Runbook for webstore service failures"])]
+    """
+    The title of this link attachment.
+    """
+
+
+class IncidentAttachmentPostmortemAttachmentType(OpenEnum):
+    """
+    The type of postmortem attachment attributes.
+    """
+
+    POSTMORTEM = "postmortem"
+
+
 class IncidentAttachmentType(OpenEnum):
     """
     The incident attachment resource type.
     """
 
     INCIDENT_ATTACHMENTS = "incident_attachments"
+
+
+class IncidentAttachmentsPostmortemAttributesAttachmentObject(ApiModel):
+    """
+    The postmortem attachment.
+    """
+
+    document_url: Annotated[
+        str, Field(alias="documentUrl", examples=["https://app.datadoghq.com/notebook/123"])
+    ]
+    """
+    The URL of this notebook attachment.
+    """
+    title: Annotated[str, Field(examples=["Postmortem IR-123"])]
+    """
+    The title of this postmortem attachment.
+    """
 
 
 class IncidentFieldAttributesSingleValueType(OpenEnum):
@@ -435,6 +486,28 @@ class AttachmentDataAttributes(ApiModel):
     """
 
 
+class IncidentAttachmentLinkAttributes(ApiModel):
+    """
+    The attributes object for a link attachment.
+    """
+
+    attachment: IncidentAttachmentLinkAttributesAttachmentObject
+    attachment_type: IncidentAttachmentLinkAttachmentType
+    modified: AwareDatetime | None = None
+    """
+    Timestamp when the incident attachment link was last modified.
+    """
+
+
+class IncidentAttachmentPostmortemAttributes(ApiModel):
+    """
+    The attributes object for a postmortem attachment.
+    """
+
+    attachment: IncidentAttachmentsPostmortemAttributesAttachmentObject
+    attachment_type: IncidentAttachmentPostmortemAttachmentType
+
+
 class IncidentFieldAttributesMultipleValue(ApiModel):
     """
     A field with potentially multiple values selected.
@@ -607,6 +680,14 @@ class AttachmentIncluded(RootModel[IncidentUserData]):
     """
 
 
+class IncidentAttributesUserReference(ApiModel):
+    """
+    A user the incident's attributes refer to, with the user object inlined.
+    """
+
+    data: IncidentUserData
+
+
 class IncidentResponseAttributes(ApiModel):
     """
     The incident's attributes from a response.
@@ -626,9 +707,19 @@ class IncidentResponseAttributes(ApiModel):
     """
     The incident case id.
     """
+    commander: IncidentAttributesUserReference | None = None
     created: AwareDatetime | None = None
     """
     Timestamp when the incident was created.
+    """
+    created_by: IncidentAttributesUserReference | None = None
+    created_by_uuid: str | None = None
+    """
+    UUID of the user who created the incident.
+    """
+    creation_idempotency_key: str | None = None
+    """
+    The idempotency key the incident was created with, if any.
     """
     customer_impact_duration: int | None = None
     """
@@ -657,7 +748,7 @@ class IncidentResponseAttributes(ApiModel):
     """
     Timestamp when the incident was declared.
     """
-    declared_by: IncidentNonDatadogCreator | None = None
+    declared_by: IncidentAttributesUserReference | None = None
     declared_by_uuid: str | None = None
     """
     UUID of the user who declared the incident.
@@ -682,6 +773,11 @@ class IncidentResponseAttributes(ApiModel):
     is_test: Annotated[bool | None, Field(examples=[False])] = None
     """
     A flag indicating whether the incident is a test incident.
+    """
+    last_modified_by: IncidentAttributesUserReference | None = None
+    last_modified_by_uuid: str | None = None
+    """
+    UUID of the user who last modified the incident.
     """
     modified: AwareDatetime | None = None
     """
@@ -856,6 +952,14 @@ class AttachmentDataRelationships(ApiModel):
     last_modified_by_user: RelationshipToUser | None = None
 
 
+class IncidentAttachmentRelationships(ApiModel):
+    """
+    The incident attachment's relationships.
+    """
+
+    last_modified_by_user: RelationshipToUser | None = None
+
+
 class IncidentCreateAttributes(ApiModel):
     """
     The incident's attributes for a create request.
@@ -1003,6 +1107,23 @@ class AttachmentData(ApiModel):
     type: IncidentAttachmentType
 
 
+class IncidentAttachmentData(ApiModel):
+    """
+    A single incident attachment.
+    """
+
+    attributes: IncidentAttachmentPostmortemAttributes | IncidentAttachmentLinkAttributes
+    """
+    The attributes object for an attachment.
+    """
+    id: Annotated[str, Field(examples=["00000000-abcd-0001-0000-000000000000"])]
+    """
+    A unique identifier that represents the incident attachment.
+    """
+    relationships: IncidentAttachmentRelationships
+    type: IncidentAttachmentType
+
+
 class IncidentCreateData(ApiModel):
     """
     Incident data for a create request.
@@ -1058,6 +1179,10 @@ class IncidentUpdateRequest(ApiModel):
 
 
 class PostmortemAttachmentRequest(ApiModel):
+    """
+    Request to create a postmortem attachment.
+    """
+
     data: PostmortemAttachmentRequestData
 
 
@@ -1068,6 +1193,9 @@ class Attachment(ApiModel):
 
     data: AttachmentData | None = None
     included: list[AttachmentIncluded] | None = None
+    """
+    A list of related objects included in the response.
+    """
 
 
 class IncidentResponse(ApiModel):
@@ -1076,7 +1204,7 @@ class IncidentResponse(ApiModel):
     """
 
     data: IncidentResponseData
-    included: list[IncidentUserData | AttachmentData] | None = None
+    included: list[IncidentUserData | IncidentAttachmentData] | None = None
     """
     Included related resources that the user requested.
     """

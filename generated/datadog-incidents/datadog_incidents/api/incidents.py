@@ -167,7 +167,9 @@ class Incidents:
     ) -> IncidentResponse:
         """Create an incident
 
-        Create an incident.
+        Create an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"create_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -194,7 +196,9 @@ class Incidents:
     ) -> IncidentResponse:
         """Get the details of an incident
 
-        Get the details of an incident by `incident_id`.
+        Get the details of an incident by `incident_id`. This endpoint requires the `incident_read` permission.
+
+        OAuth apps require the `incident_read` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"get_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -226,7 +230,9 @@ class Incidents:
     ) -> None:
         """Delete an existing incident
 
-        Deletes an existing incident from the users organization.
+        Deletes an existing incident from the users organization. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"delete_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -256,7 +262,9 @@ class Incidents:
     ) -> IncidentResponse:
         """Update an existing incident
 
-        Updates an incident. Provide only the attributes that should be updated as this request is a partial update.
+        Updates an incident. Provide only the attributes that should be updated as this request is a partial update. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"update_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -327,6 +335,10 @@ class Incidents:
         extra_headers: Mapping[str, str] | None = None,
     ) -> Attachment:
         """Update incident attachment
+
+        Update an attachment of an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"update_incident_attachment"}. **Note**: This endpoint is in Preview.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -374,7 +386,9 @@ class AsyncIncidents:
     ) -> IncidentResponse:
         """Create an incident
 
-        Create an incident.
+        Create an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"create_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -401,7 +415,9 @@ class AsyncIncidents:
     ) -> IncidentResponse:
         """Get the details of an incident
 
-        Get the details of an incident by `incident_id`.
+        Get the details of an incident by `incident_id`. This endpoint requires the `incident_read` permission.
+
+        OAuth apps require the `incident_read` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"get_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -433,7 +449,9 @@ class AsyncIncidents:
     ) -> None:
         """Delete an existing incident
 
-        Deletes an existing incident from the users organization.
+        Deletes an existing incident from the users organization. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"delete_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -463,7 +481,9 @@ class AsyncIncidents:
     ) -> IncidentResponse:
         """Update an existing incident
 
-        Updates an incident. Provide only the attributes that should be updated as this request is a partial update.
+        Updates an incident. Provide only the attributes that should be updated as this request is a partial update. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"update_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -535,6 +555,10 @@ class AsyncIncidents:
     ) -> Attachment:
         """Update incident attachment
 
+        Update an attachment of an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
+
         Unstable: enable with unstable_operations={"update_incident_attachment"}. **Note**: This endpoint is in Preview.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
 
@@ -579,7 +603,9 @@ class IncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[IncidentResponse]:
         """Create an incident
 
-        Create an incident.
+        Create an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"create_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -606,7 +632,9 @@ class IncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[IncidentResponse]:
         """Get the details of an incident
 
-        Get the details of an incident by `incident_id`.
+        Get the details of an incident by `incident_id`. This endpoint requires the `incident_read` permission.
+
+        OAuth apps require the `incident_read` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"get_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -638,7 +666,9 @@ class IncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[None]:
         """Delete an existing incident
 
-        Deletes an existing incident from the users organization.
+        Deletes an existing incident from the users organization. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"delete_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -668,7 +698,9 @@ class IncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[IncidentResponse]:
         """Update an existing incident
 
-        Updates an incident. Provide only the attributes that should be updated as this request is a partial update.
+        Updates an incident. Provide only the attributes that should be updated as this request is a partial update. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"update_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -740,6 +772,10 @@ class IncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[Attachment]:
         """Update incident attachment
 
+        Update an attachment of an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
+
         Unstable: enable with unstable_operations={"update_incident_attachment"}. **Note**: This endpoint is in Preview.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
 
@@ -784,7 +820,9 @@ class AsyncIncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[IncidentResponse]:
         """Create an incident
 
-        Create an incident.
+        Create an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"create_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -811,7 +849,9 @@ class AsyncIncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[IncidentResponse]:
         """Get the details of an incident
 
-        Get the details of an incident by `incident_id`.
+        Get the details of an incident by `incident_id`. This endpoint requires the `incident_read` permission.
+
+        OAuth apps require the `incident_read` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"get_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -843,7 +883,9 @@ class AsyncIncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[None]:
         """Delete an existing incident
 
-        Deletes an existing incident from the users organization.
+        Deletes an existing incident from the users organization. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"delete_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -873,7 +915,9 @@ class AsyncIncidentsWithRawResponse:
     ) -> _runtime.ApiResponse[IncidentResponse]:
         """Update an existing incident
 
-        Updates an incident. Provide only the attributes that should be updated as this request is a partial update.
+        Updates an incident. Provide only the attributes that should be updated as this request is a partial update. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"update_incident"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -944,6 +988,10 @@ class AsyncIncidentsWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
     ) -> _runtime.ApiResponse[Attachment]:
         """Update incident attachment
+
+        Update an attachment of an incident. This endpoint requires the `incident_write` permission.
+
+        OAuth apps require the `incident_write` authorization scope to access this endpoint.
 
         Unstable: enable with unstable_operations={"update_incident_attachment"}. **Note**: This endpoint is in Preview.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
