@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__
 from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from .cache import Cache, NoCache
-from .config import ClientTarget, ConfigError, load_targets
+from .config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
 from .problems import SpecError
 from .progress import Progress
 from .write import OutputConflict
@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--lenient", action="store_true",
                        help="report OpenAPI schema violations as warnings and generate anyway")
         p.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
+        p.add_argument("--models", choices=MODELS_LAYOUTS,
+                       help=f"models.py, or a models/ package loading each model on first use (auto: the package "
+                       f"past {SPLIT_MODELS_OVER} models)")
         p.add_argument("--cache-dir", type=Path, help=f"cache folder (default: {DEFAULT_CACHE_DIR} beside the config, "
                        "or $CLIENTSMITH_CACHE_DIR)")
 
@@ -73,6 +76,7 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
                 templates=args.templates,
                 lenient=args.lenient,
                 allow_remote_refs=args.allow_remote_refs,
+                models=args.models or "auto",
             )
         ]
     targets = load_targets(args.config)
@@ -82,6 +86,8 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
         targets = [replace(t, lenient=True) for t in targets]
     if args.allow_remote_refs:
         targets = [replace(t, allow_remote_refs=True) for t in targets]
+    if args.models:
+        targets = [replace(t, models=args.models) for t in targets]
     return targets
 
 

@@ -21,6 +21,13 @@ class ClientTarget:
     templates: Path | None = None
     lenient: bool = False  # schema-validation problems are warnings, not errors
     allow_remote_refs: bool = False  # follow http(s) $refs
+    models: str = "auto"  # one of MODELS_LAYOUTS
+
+
+# "module": one models.py; "package": a models/ package loading each model on first use; "auto": the
+# package once a spec has more than SPLIT_MODELS_OVER models.
+MODELS_LAYOUTS = ("auto", "module", "package")
+SPLIT_MODELS_OVER = 500
 
 
 class ConfigError(Exception):
@@ -44,6 +51,9 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
         if missing:
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}] lacks {', '.join(missing)}")
         package = entry["package"]
+        models = entry.get("models", "auto")
+        if models not in MODELS_LAYOUTS:
+            raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].models must be one of {', '.join(MODELS_LAYOUTS)}")
         if not package.isidentifier():
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].package {package!r} is not a Python identifier")
         targets.append(
@@ -55,6 +65,7 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
                 templates=root / entry["templates"] if entry.get("templates") else None,
                 lenient=entry.get("lenient") is True,
                 allow_remote_refs=entry.get("allow_remote_refs") is True,
+                models=models,
             )
         )
     return targets

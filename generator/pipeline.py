@@ -10,7 +10,7 @@ from pathlib import Path
 from . import __version__
 from .build_ir import build_ir
 from .cache import Cache, NoCache, code_digest, digest
-from .config import ClientTarget
+from .config import SPLIT_MODELS_OVER, ClientTarget
 from .format import format_files
 from .ir import Api
 from .merge import MergedSpec, load_spec
@@ -19,6 +19,7 @@ from .problems import ERROR, Problem, SpecError
 from .progress import SILENT, Progress
 from .remote_refs import RemoteRefs
 from .render import header_text, render_package
+from .split_models import split_models
 from .validate import apply_leniency, validate_parts
 from .write import MANIFEST, WriteSummary, manifest_bytes, write_package
 
@@ -52,8 +53,13 @@ def load_and_validate(
                  *(part for f in spec.files for part in (f.display, f.digest)), *fetched)
     parts = cache.get("validate", key)
     if not isinstance(parts, tuple):
-        parts = validate_parts(spec)
+        # Per-unit results of this spec's last validation: only changed units are validated again.
+        units_key = digest("validate-units", code_digest(), _validator_version(), spec.source_name)
+        known = cache.get("validate-units", units_key)
+        known = known if isinstance(known, dict) else {}
+        parts = validate_parts(spec, known)
         cache.put("validate", key, parts)
+        cache.put("validate-units", units_key, known)
     problems = apply_leniency(*parts, lenient)
     errors = [p for p in problems if p.level == ERROR]
     if errors:
@@ -67,8 +73,10 @@ def spec_hash(spec: MergedSpec) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def build_api(spec: MergedSpec, package: str, distribution: str, cache: Cache | None = None) -> tuple[Api, str]:
-    """The IR and the models module source for a validated spec."""
+def build_api(
+    spec: MergedSpec, package: str, distribution: str, cache: Cache | None = None
+) -> tuple[Api, ModelsResult]:
+    """The IR and the models for a validated spec."""
     cache = cache or NoCache()
     header = "# " + header_text(spec.source_name)
     key = digest("models", code_digest(), _models_version(), header,
@@ -80,7 +88,7 @@ def build_api(spec: MergedSpec, package: str, distribution: str, cache: Cache | 
         except ModelsError as exc:
             raise SpecError([spec.problem("/components/schemas", str(exc))]) from None
         cache.put("models", key, models)
-    return build_ir(spec, models, package, distribution), models.source
+    return build_ir(spec, models, package, distribution), models
 
 
 def model_inputs(document: dict) -> dict:
@@ -117,7 +125,7 @@ def package_key(target: ClientTarget, base: Path | None) -> str:
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(),
                                 target.package, target.distribution, display_path(target.spec, base),
-                                str(target.lenient)]
+                                str(target.lenient), target.models]
     for path in spec_files(target.spec):
         parts += [display_path(path, base), path.read_bytes()]
     if target.templates is not None:
@@ -147,14 +155,23 @@ def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progre
     progress.stage("loading and validating")
     spec, warnings = load_and_validate(target.spec, base, cache, target.lenient, target.allow_remote_refs)
     progress.stage("generating models")
-    api, models_source = build_api(spec, target.package, target.distribution, cache)
+    api, models = build_api(spec, target.package, target.distribution, cache)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
     texts = render_package(api, target.templates)
-    texts[f"{target.package}/models.py"] = models_source
+    texts.update(models_files(models, target, header_text(spec.source_name)))
     texts = format_files(texts, cache, progress=progress)
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
     return GeneratedPackage(api, files, tuple(warnings))
+
+
+def models_files(models: ModelsResult, target: ClientTarget, header: str) -> dict[str, str]:
+    """`models.py`, or the `models/` package for specs with many models (or when asked)."""
+    split = target.models == "package" or (target.models == "auto" and len(models.kind_by_class) > SPLIT_MODELS_OVER)
+    if not split:
+        return {f"{target.package}/models.py": models.source}
+    modules = split_models(models.source, "# " + header)
+    return {f"{target.package}/models/{name}": text for name, text in modules.items()}
 
 
 def generate(target: ClientTarget, base: Path | None = None, cache: Cache | None = None) -> WriteSummary:

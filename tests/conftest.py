@@ -60,12 +60,12 @@ def import_generated(output: Path, package: str):
         sys.path.remove(str(output))
 
 
-@pytest.fixture(scope="session")
-def mini_package(tmp_path_factory: pytest.TempPathFactory):
-    """The small fixture spec, generated once per session."""
+@pytest.fixture(scope="session", params=["module", "package"], ids=["models.py", "models-package"])
+def mini_package(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """The small fixture spec, generated once per session with each models layout."""
     from generator.config import ClientTarget
     from generator.pipeline import generate
 
     out = tmp_path_factory.mktemp("mini")
-    generate(ClientTarget(FIXTURES / "mini", "mini", "mini", out), base=ROOT)
+    generate(ClientTarget(FIXTURES / "mini", "mini", "mini", out, models=request.param), base=ROOT)
     return out

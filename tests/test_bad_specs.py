@@ -81,11 +81,12 @@ def test_broken_spec_reports_exact_lines(name, capsys, monkeypatch, tmp_path):
     assert not out.exists()
 
 
-def test_hostile_strings_stay_data(tmp_path, server, monkeypatch):
+@pytest.mark.parametrize("models", ["module", "package"])
+def test_hostile_strings_stay_data(models, tmp_path, server, monkeypatch):
     monkeypatch.chdir(ROOT)
     out = tmp_path / "out"
     assert main(["generate", "--spec", "tests/corpus/hostile_strings.yaml", "--package", "hostile",
-                 "--output", str(out)]) == 0
+                 "--output", str(out), "--models", models]) == 0
     files = read_tree(out)
     for rel, data in files.items():
         if rel.endswith(".py"):

@@ -10,9 +10,14 @@ from pydantic import BaseModel, ConfigDict
 
 
 class ApiModel(BaseModel):
-    """Keeps fields the spec does not know (servers add them), and accepts both wire and Python names."""
+    """Keeps fields the spec does not know (servers add them), and accepts both wire and Python names.
 
-    model_config = ConfigDict(extra="allow", validate_by_name=True, validate_by_alias=True)
+    Validators are built on a model's first use rather than at import, so importing many models is cheap.
+    """
+
+    model_config = ConfigDict(
+        extra="allow", validate_by_name=True, validate_by_alias=True, defer_build=True
+    )
 
 
 class OpenEnum(str, Enum):

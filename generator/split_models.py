@@ -1,0 +1,193 @@
+"""Cut the single models module into a `models/` package that loads each model on first use.
+
+A large spec gives thousands of models; importing them all to use one resource costs seconds. Each
+strongly connected group of classes (one class, or classes that refer to each other in a cycle) becomes
+one module importing its dependencies from their modules, and `models/__init__.py` maps every class name
+to its module, importing it when the name is first asked for. Type checkers see plain imports.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+from collections.abc import Iterable
+
+from .naming import snake_case
+
+INIT = "__init__.py"
+
+
+def split_models(source: str, header: str) -> dict[str, str]:
+    """Module file names (relative to the `models/` folder) -> source, `__init__.py` included."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module != "__future__"]
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    order = {name: index for index, name in enumerate(classes)}
+    trailing: dict[str, list[str]] = {}  # class -> statements after all classes (`X.model_rebuild()`)
+    for node in tree.body:
+        if isinstance(node, ast.Expr):
+            owner = _called_on(node)
+            if owner not in classes:
+                raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)}")
+            trailing.setdefault(owner, []).append(_segment(lines, node))
+
+    uses = {name: _names(node) for name, node in classes.items()}
+    depends = {name: sorted((uses[name] & classes.keys()) - {name}, key=order.__getitem__) for name in classes}
+    groups = [sorted(group, key=order.__getitem__) for group in _components(list(classes), depends)]
+    module_of = _module_names(groups)
+
+    files: dict[str, str] = {}
+    for group in groups:
+        module = module_of[group[0]]
+        members = set(group)
+        used = set().union(*(uses[name] for name in group))
+        rebuilds = [stmt for name in group for stmt in trailing.get(name, [])]
+        # Lazy annotations only where a class refers to itself or a later one: evaluating thousands of
+        # annotation strings is most of what importing the models would otherwise cost.
+        forward = len(group) > 1 or group[0] in uses[group[0]] or bool(rebuilds)
+        out = [header, "\n\nfrom __future__ import annotations\n\n" if forward else "\n\n"]
+        out += _import_lines(imports, used)
+        foreign: dict[str, list[str]] = {}
+        for name in sorted({d for c in group for d in depends[c]} - members, key=order.__getitem__):
+            foreign.setdefault(module_of[name], []).append(name)
+        for other in sorted(foreign):
+            out.append(f"from .{other} import {', '.join(sorted(foreign[other]))}\n")
+        for name in group:
+            out.append("\n\n" + _segment(lines, classes[name], decorated=True))
+        if rebuilds:
+            out.append("\n\n" + "".join(rebuilds))
+        files[f"{module}.py"] = "".join(out)
+    files[INIT] = _init_source(header, {name: module_of[group[0]] for group in groups for name in group})
+    return files
+
+
+def _called_on(node: ast.Expr) -> str | None:
+    """`X` for the statement `X.method(...)`."""
+    call = node.value
+    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
+        return call.func.value.id
+    return None
+
+
+def _segment(lines: list[str], node: ast.stmt, decorated: bool = False) -> str:
+    first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))]) if decorated else node.lineno
+    return "".join(lines[first - 1 : node.end_lineno])
+
+
+def _names(node: ast.AST) -> set[str]:
+    """Every name a class uses, string forward references included."""
+    found = {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+    for child in ast.walk(node):
+        if isinstance(child, ast.AnnAssign):
+            found.update(c.value for c in ast.walk(child.annotation)
+                         if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value.isidentifier())
+    return found
+
+
+def _components(nodes: list[str], edges: dict[str, list[str]]) -> list[list[str]]:
+    """Strongly connected components (Tarjan, iterative: dependency chains can be thousands deep)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    result: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(edges[root]))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, successors = work[-1]
+            for succ in successors:
+                if succ not in index:
+                    index[succ] = low[succ] = len(index)
+                    stack.append(succ)
+                    on_stack.add(succ)
+                    work.append((succ, iter(edges[succ])))
+                    break
+                if succ in on_stack:
+                    low[node] = min(low[node], index[succ])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    result.append(group)
+    return result
+
+
+def _module_names(groups: list[list[str]]) -> dict[str, str]:
+    """Class -> module name: the snake_case of the group's first class, unique whatever the casing."""
+    taken: set[str] = {INIT[:-3]}
+    module_of: dict[str, str] = {}
+    # Claimed in name order, so a module's name never depends on which other classes exist before it.
+    for group in sorted(groups, key=lambda g: g[0]):
+        base = snake_case(group[0]) or "model"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = f"m_{base}"
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        for member in group:
+            module_of[member] = name
+    return module_of
+
+
+def _import_lines(imports: Iterable[ast.ImportFrom], used: set[str]) -> list[str]:
+    """The models module's imports, narrowed to the names this module uses."""
+    out = []
+    for node in imports:
+        names = [alias for alias in node.names if (alias.asname or alias.name) in used]
+        if names:
+            dots = "." * (node.level + 1) if node.level else ""  # one folder deeper than the models module
+            listed = ", ".join(a.name if a.asname is None else f"{a.name} as {a.asname}" for a in names)
+            out.append(f"from {dots}{node.module or ''} import {listed}\n")
+    return out
+
+
+def _init_source(header: str, module_of: dict[str, str]) -> str:
+    names = sorted(module_of)
+    checking = "".join(f"    from .{module_of[n]} import {n} as {n}\n" for n in names)
+    table = "".join(f"    {n!r}: {module_of[n]!r},\n" for n in names)
+    exported = "".join(f"    {n!r},\n" for n in names)
+    return f'''{header}
+"""The models. Each is imported on first use, with the models it refers to, and no others."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+{checking}
+_MODULE_OF: dict[str, str] = {{
+{table}}}
+
+__all__ = [
+{exported}]
+
+
+def __getattr__(name: str) -> object:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {{__name__!r}} has no attribute {{name!r}}")
+    value = getattr(importlib.import_module(f".{{module}}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+'''

@@ -1,0 +1,112 @@
+"""The `models/` package layout: one module per group of models, each loaded on first use."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from conftest import FIXTURES, ROOT
+from generator.cli import main
+from generator.split_models import split_models
+
+
+def test_first_use_loads_only_that_model_and_what_it_refers_to(tmp_path):
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(out),
+                 "--models", "package", "--no-cache"]) == 0
+    assert not (out / "mini" / "models.py").exists()
+    probe = textwrap.dedent("""
+        import sys
+        import mini
+        from mini.models import ThingResponse
+        loaded = sorted(m for m in sys.modules if m.startswith("mini.models."))
+        print(",".join(loaded))
+        print(ThingResponse.model_validate({"data": {"id": "t", "type": "things", "extra": 1}}).data.id)
+        import mini.models as models
+        print(len(models.__all__), all(getattr(models, name).__name__ == name for name in models.__all__))
+    """)
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True, check=True)
+    loaded, parsed, everything = run.stdout.splitlines()
+    # ThingResponse refers to Thing and Thing to ThingType; the other models stay unloaded
+    assert loaded.split(",") == ["mini.models.thing", "mini.models.thing_response", "mini.models.thing_type"]
+    assert parsed == "t"
+    count, all_resolve = everything.split()
+    assert int(count) == len(list((out / "mini" / "models").glob("*.py"))) - 1 and all_resolve == "True"
+
+
+def test_unknown_model_name_is_an_attribute_error(mini_package):
+    probe = "import mini.models as m\ntry:\n    m.NoSuchModel\nexcept AttributeError as e:\n    print(e)"
+    run = subprocess.run([sys.executable, "-c", probe], cwd=mini_package, capture_output=True, text=True, check=True)
+    assert "NoSuchModel" in run.stdout
+
+
+SOURCE = '''# header
+
+from __future__ import annotations
+
+from ._base import ApiModel
+from pydantic import Field
+from typing import Annotated
+
+
+class ApiKey(ApiModel):
+    name: Annotated[str, Field(alias="Name")]
+
+
+class APIKey(ApiModel):
+    key: ApiKey
+
+
+class Node(ApiModel):
+    child: Node | None = None
+    partner: Partner | None = None
+
+
+class Partner(ApiModel):
+    back: Node | None = None
+
+
+Node.model_rebuild()
+'''
+
+
+def test_cycles_share_a_module_and_names_stay_unique_across_casing():
+    files = split_models(SOURCE, "# header")
+    assert sorted(files) == ["__init__.py", "api_key.py", "api_key_2.py", "node.py"]
+    # APIKey sorts before ApiKey, so it claims the plain name whatever order the spec lists them in
+    assert "class APIKey(" in files["api_key.py"] and "from .api_key_2 import ApiKey" in files["api_key.py"]
+    plain = files["api_key_2.py"]
+    assert "from __future__" not in plain  # evaluated eagerly: nothing refers forward
+    assert "from pydantic import Field\nfrom typing import Annotated\n" in plain and "from .._base import ApiModel" in plain
+    cycle = files["node.py"]
+    assert "from __future__ import annotations" in cycle  # Node refers to itself and to Partner, defined after it
+    assert cycle.index("class Node(") < cycle.index("class Partner(") < cycle.index("Node.model_rebuild()")
+    assert "Field" not in cycle and "Annotated" not in cycle  # imports narrowed to what the module uses
+    assert "'Partner': 'node'" in files["__init__.py"]
+    assert split_models(SOURCE, "# header") == files
+
+
+def test_split_modules_compile_and_type_check(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "models").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "py.typed").write_text("")
+    (package / "_base.py").write_text("from pydantic import BaseModel\n\n\nclass ApiModel(BaseModel):\n    pass\n")
+    for name, text in split_models(SOURCE, "# header").items():
+        (package / "models" / name).write_text(text)
+    probe = ("from pkg.models import Node, APIKey\n"
+             "n = Node.model_validate({'child': {'partner': {'back': {}}}})\n"
+             "print(type(n.child.partner.back).__name__, APIKey(key={'Name': 'x'}).key.name)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["Node", "x"]
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), "pkg"],
+                           cwd=tmp_path, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_auto_layout_follows_model_count(tmp_path):
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(ROOT / "specs" / "plane-work-items"), "--package", "plane",
+                 "--output", str(out), "--no-cache"]) == 0
+    assert (out / "plane" / "models.py").is_file() and not (out / "plane" / "models").exists()
