@@ -45,6 +45,29 @@ def lookup(document: Any, ptr: str) -> Any:
     return node
 
 
+def through_refs(document: Any, path: list[Any]) -> list[Any]:
+    """Where a path that may pass through `$ref`s really leads: `/paths/~1a/get/.../schema/type` becomes
+    `/components/schemas/A/type` when that schema is a ref to A. The path as given where it leads nowhere."""
+    node, out = document, []
+    for index, token in enumerate(path):
+        for _ in range(64):  # ref chains, bounded against cycles
+            ref = node.get("$ref") if isinstance(node, dict) and token not in node else None
+            if not (isinstance(ref, str) and ref.startswith("#")):
+                break
+            target = lookup(document, ref[1:])
+            if target is _MISSING:
+                return list(path)
+            node, out = target, split_pointer(ref[1:]) if ref[1:] else []
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and str(token).isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return out + list(path[index:])
+        out.append(token)
+    return out
+
+
 class Resolver:
     """Follows local refs (`#/...`) in the merged document."""
 

@@ -9,7 +9,8 @@ from typing import Any, Iterator
 from .merge import HTTP_METHODS, MergedSpec
 from .naming import snake_case
 from .problems import WARNING, Problem, escape_pointer_token, pointer
-from .resolve import Resolver
+from .resolve import Resolver, through_refs
+from .validation_units import Finding, Known, validate_by_units
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
 
@@ -34,8 +35,12 @@ def _downgrade(problem: Problem) -> Problem:
     return Problem(problem.file, problem.line, problem.pointer, problem.message, WARNING)
 
 
-def validate_parts(spec: MergedSpec) -> tuple[list[Problem], list[Problem]]:
-    """(what the OpenAPI schema validator finds, what our own checks find)."""
+def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[Problem], list[Problem]]:
+    """(what the OpenAPI schema validator finds, what our own checks find).
+
+    `known` holds the schema validator's results for units of an earlier version of this document (see
+    validation_units); it is updated in place with this one's.
+    """
     document = spec.document
     version = document.get("openapi")
     if "swagger" in document and version is None:
@@ -45,10 +50,16 @@ def validate_parts(spec: MergedSpec) -> tuple[list[Problem], list[Problem]]:
     problems = Resolver(spec).check()
     if problems:  # the schema validator would follow the same broken refs
         return [], sorted(set(problems))
-    return sorted(set(_schema_problems(spec, version))), sorted(set(_generator_problems(spec)))
+    known = {} if known is None else known
+    findings, kept = validate_by_units(spec.document, lambda doc: _schema_findings(doc, version), known,
+                                       salt=version)
+    known.clear()
+    known.update(kept)
+    schema = {spec.problem(ptr, message) for ptr, message in findings}
+    return sorted(schema), sorted(set(_generator_problems(spec)))
 
 
-def _schema_problems(spec: MergedSpec, version: str) -> list[Problem]:
+def _schema_findings(document: dict[str, Any], version: str) -> list[Finding]:
     from jsonschema.exceptions import best_match
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation.exceptions import (
@@ -60,37 +71,48 @@ def _schema_problems(spec: MergedSpec, version: str) -> list[Problem]:
     # These carry no location; _generator_problems reports the same findings with file and line.
     located_elsewhere = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    problems = []
-    with _located_value_errors():
-        for error in validator_class(spec.document).iter_errors():
+    findings = []
+    with _located_keyword_errors():
+        for error in validator_class(document).iter_errors():
             if isinstance(error, located_elsewhere):
                 continue
             if getattr(error, "context", None):
                 error = best_match(error.context) or error
             path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
-            ptr = pointer(*path)
-            problems.append(spec.problem(ptr, _short(str(getattr(error, "message", error)))))
-    return problems
+            # Keyword errors are found where a schema is first reached, maybe through a ref: name the schema itself.
+            findings.append((pointer(*through_refs(document, path)), _short(str(getattr(error, "message", error)))))
+    return findings
 
 
 @contextmanager
-def _located_value_errors():
-    """Errors in `default` values come without a location; tag them with the schema they belong to."""
-    from openapi_spec_validator.validation.keywords import ValueValidator
+def _located_keyword_errors():
+    """Errors in schemas and `default` values come with a path relative to the schema; make it absolute."""
+    from openapi_spec_validator.validation.keywords import SchemaValidator, ValueValidator
 
-    original = ValueValidator.__call__
+    original_value, original_schema = ValueValidator.__call__, SchemaValidator.__call__
 
-    def located(self: Any, schema: Any, value: Any) -> Iterator[Any]:
-        for error in original(self, schema, value):
-            # the library re-wraps errors, keeping only their path: put the location there
-            error.path.extendleft(reversed([*schema.parts, "default"]))
-            yield error
+    def locate(error: Any, prefix: list[Any]) -> Any:
+        # the library re-wraps errors, keeping only their path: put the location there, once (schemas nest)
+        if not getattr(error, "clientsmith_located", False):
+            error.path.extendleft(reversed(prefix))
+            error.clientsmith_located = True
+        return error
 
-    ValueValidator.__call__ = located  # type: ignore[method-assign]
+    def located_value(self: Any, schema: Any, value: Any) -> Iterator[Any]:
+        for error in original_value(self, schema, value):
+            yield locate(error, [*schema.parts, "default"])
+
+    def located_schema(self: Any, schema: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        for error in original_schema(self, schema, *args, **kwargs):
+            yield locate(error, list(schema.parts))
+
+    ValueValidator.__call__ = located_value  # type: ignore[method-assign]
+    SchemaValidator.__call__ = located_schema  # type: ignore[method-assign]
     try:
         yield
     finally:
-        ValueValidator.__call__ = original  # type: ignore[method-assign]
+        ValueValidator.__call__ = original_value  # type: ignore[method-assign]
+        SchemaValidator.__call__ = original_schema  # type: ignore[method-assign]
 
 
 def _short(message: str, limit: int = 200) -> str:
