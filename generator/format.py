@@ -104,7 +104,9 @@ def format_files(
     progress.stage("formatting chunks with black", len(misses))
     if workers > 1 and total > PARALLEL_MIN_CHARS and len(misses) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outputs = pool.map(_format_chunk, [pending[k] for k in misses], chunksize=4)
+            # Thousands of small modules (a split models package) go in batches: one round trip each.
+            batch = max(1, min(64, len(misses) // (workers * 8)))
+            outputs = pool.map(_format_chunk, [pending[k] for k in misses], chunksize=batch)
             _collect(misses, outputs, formatted, cache, progress)
     else:
         _collect(misses, map(_format_chunk, [pending[k] for k in misses]), formatted, cache, progress)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
 from .build_ir import build_ir
 from .cache import Cache, NoCache, code_digest, digest
 from .config import SPLIT_MODELS_OVER, ClientTarget
+from .forked import Forked
 from .format import format_files
 from .ir import Api
 from .merge import MergedSpec, load_spec
@@ -40,6 +42,16 @@ def load_and_validate(
 ) -> tuple[MergedSpec, list[Problem]]:
     """The merged spec, or SpecError listing every error found. Returns the warnings."""
     cache = cache or NoCache()
+    spec, key = _load(spec_path, base, cache, allow_remote_refs)
+    return spec, _checked(_validation(spec, key, cache, in_background=False)(), lenient)
+
+
+# Past this many path items and components, validation runs on the second core while models are made.
+BACKGROUND_VALIDATION_OVER = 300
+
+
+def _load(spec_path: Path, base: Path | None, cache: Cache, allow_remote_refs: bool) -> tuple[MergedSpec, str]:
+    """The merged spec and the key of its validation result."""
     spec = load_spec(spec_path, base, cache)
     fetched: list[str] = []
     if allow_remote_refs:
@@ -51,20 +63,40 @@ def load_and_validate(
     # Problems (with their files and lines) depend only on the files' names and bytes (and what was fetched).
     key = digest("validate", code_digest(), _validator_version(),
                  *(part for f in spec.files for part in (f.display, f.digest)), *fetched)
+    return spec, key
+
+
+def _validation(spec: MergedSpec, key: str, cache: Cache, in_background: bool) -> Callable[[], tuple]:
+    """A function giving the validation result (schema problems, own problems); with `in_background`,
+    the work has started in a forked child when this returns."""
     parts = cache.get("validate", key)
-    if not isinstance(parts, tuple):
-        # Per-unit results of this spec's last validation: only changed units are validated again.
-        units_key = digest("validate-units", code_digest(), _validator_version(), spec.source_name)
-        known = cache.get("validate-units", units_key)
-        known = known if isinstance(known, dict) else {}
-        parts = validate_parts(spec, known)
+    if isinstance(parts, tuple):
+        return lambda: parts
+    # Per-unit results of this spec's last validation: only changed units are validated again.
+    units_key = digest("validate-units", code_digest(), _validator_version(), spec.source_name)
+    known = cache.get("validate-units", units_key)
+    known = known if isinstance(known, dict) else {}
+
+    def work() -> tuple[tuple, dict]:
+        return validate_parts(spec, known), known
+
+    job = Forked(work) if in_background else None
+
+    def finish() -> tuple:
+        parts, kept = job.result() if job is not None else work()
         cache.put("validate", key, parts)
-        cache.put("validate-units", units_key, known)
+        cache.put("validate-units", units_key, kept)
+        return parts
+
+    return finish
+
+
+def _checked(parts: tuple, lenient: bool) -> list[Problem]:
+    """The warnings, or SpecError listing every problem when there is an error."""
     problems = apply_leniency(*parts, lenient)
-    errors = [p for p in problems if p.level == ERROR]
-    if errors:
+    if any(p.level == ERROR for p in problems):
         raise SpecError(problems)
-    return spec, problems
+    return problems
 
 
 def spec_hash(spec: MergedSpec) -> str:
@@ -152,26 +184,51 @@ def build_package(
 
 
 def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progress: Progress) -> GeneratedPackage:
-    progress.stage("loading and validating")
-    spec, warnings = load_and_validate(target.spec, base, cache, target.lenient, target.allow_remote_refs)
+    progress.stage("loading")
+    spec, key = _load(target.spec, base, cache, target.allow_remote_refs)
+    document = spec.document
+    size = len(document.get("paths") or {}) + sum(
+        len(section) for section in (document.get("components") or {}).values() if isinstance(section, dict))
+    finish_validation = _validation(spec, key, cache, in_background=size > BACKGROUND_VALIDATION_OVER)
+    if size <= BACKGROUND_VALIDATION_OVER:
+        progress.stage("validating")
+        warnings = _checked(finish_validation(), target.lenient)
     progress.stage("generating models")
-    api, models = build_api(spec, target.package, target.distribution, cache)
+    try:
+        api, models = build_api(spec, target.package, target.distribution, cache)
+    except BaseException:
+        _checked(finish_validation(), target.lenient)  # a problem validation finds is the one to report
+        raise
+    if size > BACKGROUND_VALIDATION_OVER:
+        progress.stage("validating")
+        warnings = _checked(finish_validation(), target.lenient)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
     texts = render_package(api, target.templates)
-    texts.update(models_files(models, target, header_text(spec.source_name)))
-    texts = format_files(texts, cache, progress=progress)
+    formatted: dict[str, str] = {}
+    if split_models_wanted(models, target):
+        # Formatted whole (in cached chunks), then split: the modules keep black's layout.
+        source = format_files({"models.py": models.source}, cache, progress=progress)["models.py"]
+        formatted = split_modules(source, header_text(spec.source_name), target.package, cache)
+    else:
+        texts[f"{target.package}/models.py"] = models.source
+    texts = {**format_files(texts, cache, progress=progress), **formatted}
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
     return GeneratedPackage(api, files, tuple(warnings))
 
 
-def models_files(models: ModelsResult, target: ClientTarget, header: str) -> dict[str, str]:
-    """`models.py`, or the `models/` package for specs with many models (or when asked)."""
-    split = target.models == "package" or (target.models == "auto" and len(models.kind_by_class) > SPLIT_MODELS_OVER)
-    if not split:
-        return {f"{target.package}/models.py": models.source}
-    modules = split_models(models.source, "# " + header)
-    return {f"{target.package}/models/{name}": text for name, text in modules.items()}
+def split_models_wanted(models: ModelsResult, target: ClientTarget) -> bool:
+    """A `models/` package rather than `models.py`: when asked, or for specs with many models."""
+    return target.models == "package" or (target.models == "auto" and len(models.kind_by_class) > SPLIT_MODELS_OVER)
+
+
+def split_modules(source: str, header: str, package: str, cache: Cache) -> dict[str, str]:
+    key = digest("split", code_digest(), header, source)
+    modules = cache.get("split", key)
+    if not isinstance(modules, dict):
+        modules = split_models(source, "# " + header)
+        cache.put("split", key, modules)
+    return {f"{package}/models/{name}": text for name, text in modules.items()}
 
 
 def generate(target: ClientTarget, base: Path | None = None, cache: Cache | None = None) -> WriteSummary:

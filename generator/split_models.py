@@ -1,5 +1,8 @@
 """Cut the single models module into a `models/` package that loads each model on first use.
 
+Given black's output for the whole module, the modules come out as black would format them (classes are
+copied verbatim, imports and `__init__.py` written in black's layout), so they need no formatting of their own.
+
 A large spec gives thousands of models; importing them all to use one resource costs seconds. Each
 strongly connected group of classes (one class, or classes that refer to each other in a cycle) becomes
 one module importing its dependencies from their modules, and `models/__init__.py` maps every class name
@@ -52,7 +55,7 @@ def split_models(source: str, header: str) -> dict[str, str]:
         for name in sorted({d for c in group for d in depends[c]} - members, key=order.__getitem__):
             foreign.setdefault(module_of[name], []).append(name)
         for other in sorted(foreign):
-            out.append(f"from .{other} import {', '.join(sorted(foreign[other]))}\n")
+            out.append(_from_import(f".{other}", sorted(foreign[other])))
         for name in group:
             out.append("\n\n" + _segment(lines, classes[name], decorated=True))
         if rebuilds:
@@ -77,9 +80,11 @@ def _segment(lines: list[str], node: ast.stmt, decorated: bool = False) -> str:
 
 def _names(node: ast.AST) -> set[str]:
     """Every name a class uses, string forward references included."""
-    found = {child.id for child in ast.walk(node) if isinstance(child, ast.Name)}
+    found = set()
     for child in ast.walk(node):
-        if isinstance(child, ast.AnnAssign):
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif isinstance(child, ast.AnnAssign):
             found.update(c.value for c in ast.walk(child.annotation)
                          if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value.isidentifier())
     return found
@@ -152,16 +157,24 @@ def _import_lines(imports: Iterable[ast.ImportFrom], used: set[str]) -> list[str
         names = [alias for alias in node.names if (alias.asname or alias.name) in used]
         if names:
             dots = "." * (node.level + 1) if node.level else ""  # one folder deeper than the models module
-            listed = ", ".join(a.name if a.asname is None else f"{a.name} as {a.asname}" for a in names)
-            out.append(f"from {dots}{node.module or ''} import {listed}\n")
+            listed = [a.name if a.asname is None else f"{a.name} as {a.asname}" for a in names]
+            out.append(_from_import(f"{dots}{node.module or ''}", listed))
     return out
+
+
+def _from_import(module: str, names: list[str], indent: str = "", line_length: int = 100) -> str:
+    """An import statement laid out as black lays it out: one line, or one name a line when too long."""
+    line = f"{indent}from {module} import {', '.join(names)}\n"
+    if len(line) - 1 <= line_length:
+        return line
+    return f"{indent}from {module} import (\n" + "".join(f"{indent}    {name},\n" for name in names) + f"{indent})\n"
 
 
 def _init_source(header: str, module_of: dict[str, str]) -> str:
     names = sorted(module_of)
-    checking = "".join(f"    from .{module_of[n]} import {n} as {n}\n" for n in names)
-    table = "".join(f"    {n!r}: {module_of[n]!r},\n" for n in names)
-    exported = "".join(f"    {n!r},\n" for n in names)
+    checking = "".join(_from_import(f".{module_of[n]}", [f"{n} as {n}"], indent="    ") for n in names)
+    table = "".join(f'    "{n}": "{module_of[n]}",\n' for n in names)
+    exported = "".join(f'    "{n}",\n' for n in names)
     return f'''{header}
 """The models. Each is imported on first use, with the models it refers to, and no others."""
 

@@ -83,7 +83,7 @@ def test_cycles_share_a_module_and_names_stay_unique_across_casing():
     assert "from __future__ import annotations" in cycle  # Node refers to itself and to Partner, defined after it
     assert cycle.index("class Node(") < cycle.index("class Partner(") < cycle.index("Node.model_rebuild()")
     assert "Field" not in cycle and "Annotated" not in cycle  # imports narrowed to what the module uses
-    assert "'Partner': 'node'" in files["__init__.py"]
+    assert '"Partner": "node"' in files["__init__.py"]
     assert split_models(SOURCE, "# header") == files
 
 
@@ -110,3 +110,36 @@ def test_auto_layout_follows_model_count(tmp_path):
     assert main(["generate", "--spec", str(ROOT / "specs" / "plane-work-items"), "--package", "plane",
                  "--output", str(out), "--no-cache"]) == 0
     assert (out / "plane" / "models.py").is_file() and not (out / "plane" / "models").exists()
+
+
+def test_split_modules_are_already_black_formatted(tmp_path):
+    """The modules are cut from black's output of the whole module, not formatted one by one."""
+    import black
+
+    from generator.format import _MODE
+
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(ROOT / "tests" / "corpus" / "hostile_strings.yaml"), "--package", "hostile",
+                 "--output", str(out), "--models", "package", "--no-cache"]) == 0
+    modules = sorted((out / "hostile" / "models").glob("*.py"))
+    assert len(modules) > 3
+    for module in modules:
+        text = module.read_text()
+        assert black.format_str(text, mode=_MODE) == text, module.name
+
+
+def test_long_imports_take_black_layout():
+    names = [f"VeryLongGeneratedModelName{i}" for i in range(6)]
+    ring = "".join(f"class {n}(ApiModel):\n    x: {names[(i + 1) % 6]} | None = None\n\n\n" for i, n in enumerate(names))
+    source = "# h\n\nfrom __future__ import annotations\n\nfrom ._base import ApiModel\n\n\n" + ring + (
+        f"class User(ApiModel):\n    a: {' | '.join(names)}\n"
+    )
+    import black
+
+    from generator.format import _MODE
+
+    modules = split_models(black.format_str(source, mode=_MODE), "# h")
+    user = modules["user.py"]
+    assert "from .very_long_generated_model_name0 import (\n    VeryLongGeneratedModelName0,\n" in user
+    for text in modules.values():
+        assert black.format_str(text, mode=_MODE) == text

@@ -74,7 +74,7 @@ def test_findings_match_whole_document_validation_through_edits():
     assert "/components/schemas/C/type" in pointers and "/paths/~1b/get" in pointers
 
 
-def test_error_in_a_referenced_schema_names_the_schema_not_the_referrer(tmp_path):
+def test_error_in_a_referenced_schema_names_the_schema_not_the_referrer(tmp_path, capsys):
     spec = tmp_path / "spec.yaml"
     spec.write_text(
         "openapi: 3.0.3\n"
@@ -98,6 +98,9 @@ def test_error_in_a_referenced_schema_names_the_schema_not_the_referrer(tmp_path
     )
     code = main(["validate", str(spec)])
     assert code == 1
+    report = capsys.readouterr().out
+    assert "spec.yaml:18: /components/schemas/A/properties/n/default: 'one' is not of type 'integer'" in report
+    assert "/paths/" not in report
 
 
 def test_second_run_after_one_operation_changed_validates_little(tmp_path, capsys, monkeypatch):
@@ -123,3 +126,33 @@ def test_second_run_after_one_operation_changed_validates_little(tmp_path, capsy
     assert main(args) == 0
     assert len(checked) == 1 and list(checked[0]["paths"]) == ["/api/v2/incidents/{incident_id}"]
     assert "Get an incident by" in (tmp_path / "out" / "dd" / "api" / "incidents.py").read_text()
+
+
+def test_background_validation_reports_what_foreground_validation_does(tmp_path, monkeypatch, capsys):
+    """Large specs are validated in a forked child while models are made; the errors are the same."""
+    import generator.pipeline as pipeline
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text((ROOT / "tests" / "corpus" / "missing_info_version.yaml").read_text())
+    results = []
+    for threshold in (10_000, 0):
+        monkeypatch.setattr(pipeline, "BACKGROUND_VALIDATION_OVER", threshold)
+        out = tmp_path / f"out{threshold}"
+        code = main(["generate", "--spec", str(spec), "--package", "p", "--output", str(out), "--no-cache"])
+        results.append((code, capsys.readouterr().err, out.exists()))
+    assert results[0] == results[1]
+    assert results[0][0] == 1 and "/info: 'version' is a required property" in results[0][1] and not results[0][2]
+
+
+def test_background_validation_of_a_valid_spec_generates_the_same_package(tmp_path, monkeypatch):
+    import generator.pipeline as pipeline
+    from conftest import read_tree
+
+    trees = []
+    for threshold in (10_000, 0):
+        monkeypatch.setattr(pipeline, "BACKGROUND_VALIDATION_OVER", threshold)
+        out = tmp_path / f"out{threshold}"
+        assert main(["generate", "--spec", str(ROOT / "specs" / "plane-work-items"), "--package", "p",
+                     "--output", str(out), "--no-cache"]) == 0
+        trees.append(read_tree(out))
+    assert trees[0] == trees[1]
