@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import sys
 import venv
@@ -30,3 +31,14 @@ def machine() -> str:
     import platform
 
     return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+
+
+def import_time(python: Path, statement: str, path: Path | None = None) -> float:
+    code = (
+        "import time, sys\n"
+        + (f"sys.path.insert(0, {str(path)!r})\n" if path else "")
+        + f"t = time.perf_counter()\n{statement}\nprint(time.perf_counter() - t)"
+    )
+    runs = [float(subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(5)]
+    return statistics.median(runs)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -20,7 +19,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from _peers import machine, peer_python  # noqa: E402
+from _peers import import_time, machine, peer_python  # noqa: E402
 
 CASSETTE = ROOT.parent / "shared" / "real" / "datadog" / "cassettes" / "get_the_details_of_an_incident_returns_ok_response.yaml"
 CALLS = 2000
@@ -65,17 +64,6 @@ def per_call(fn) -> float:
             fn()
         samples.append((time.perf_counter() - started) / (CALLS // ROUNDS))
     return statistics.median(samples)
-
-
-def import_time(python: Path, statement: str, path: Path | None = None) -> float:
-    code = (
-        "import time, sys\n"
-        + (f"sys.path.insert(0, {str(path)!r})\n" if path else "")
-        + f"t = time.perf_counter()\n{statement}\nprint(time.perf_counter() - t)"
-    )
-    runs = [float(subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True).stdout)
-            for _ in range(5)]
-    return statistics.median(runs)
 
 
 def main() -> None:

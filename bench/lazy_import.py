@@ -1,0 +1,61 @@
+"""Import cost of a generated package for a large spec (Datadog v2), against the official datadog-api-client,
+and `mypy --strict` on it.
+
+Prints, from one run: `import datadog_v2` plus first use of the incidents resource against the official
+`IncidentsApi` import, and importing every model against the official `datadog_api_client.v2.models`
+(which imports them all). Each figure is the median of 5 fresh interpreters, with bytecode compiled
+beforehand as `pip install` does.
+"""
+
+from __future__ import annotations
+
+import compileall
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _peers import import_time, machine, peer_python  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT.parent / "shared" / "real" / "datadog" / "openapi-v2.yaml"
+WORK = Path(__file__).resolve().parent / ".work" / "datadog-v2"
+
+FIRST_RESOURCE = "import datadog_v2\ndatadog_v2.Client(api_key='k', app_key='k').incidents"
+ALL_MODELS = "import datadog_v2.models as m\nfor name in m.__all__: getattr(m, name)"
+
+
+def main() -> None:
+    subprocess.run([sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--package", "datadog_v2",
+                    "--output", str(WORK), "--cache-dir", str(WORK.parent / "cache")], cwd=ROOT, check=True)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    compileall.compile_dir(WORK / "datadog_v2", quiet=1)
+    official = peer_python("datadog-api-client", ["datadog-api-client"])
+    ours = Path(sys.executable)
+    figures = {
+        "first_resource": import_time(ours, FIRST_RESOURCE, WORK),
+        "official_incidents_api": import_time(official, "from datadog_api_client.v2.api.incidents_api import IncidentsApi"),
+        "all_models": import_time(ours, ALL_MODELS, WORK),
+        "official_all_models": import_time(official, "import datadog_api_client.v2.models"),
+    }
+    started = time.perf_counter()
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(WORK.parent / "mypy"),
+                            "datadog_v2"], cwd=WORK, capture_output=True, text=True)
+    figures["mypy_strict_seconds"] = time.perf_counter() - started
+    figures["mypy_strict_ok"] = check.returncode == 0
+    print(f"machine: {machine()}")
+    print(f"import datadog_v2 + first resource {figures['first_resource']:.3f} s vs official IncidentsApi "
+          f"{figures['official_incidents_api']:.3f} s: {figures['first_resource'] / figures['official_incidents_api']:.2f}x")
+    print(f"every model {figures['all_models']:.3f} s vs official v2.models {figures['official_all_models']:.3f} s: "
+          f"{figures['all_models'] / figures['official_all_models']:.2f}x")
+    print(f"mypy --strict: {'ok' if figures['mypy_strict_ok'] else 'FAILED'} in {figures['mypy_strict_seconds']:.1f} s")
+    if not figures["mypy_strict_ok"]:
+        print(check.stdout[-3000:])
+    (Path(__file__).resolve().parent / "lazy_import.json").write_text(json.dumps(figures, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
