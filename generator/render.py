@@ -10,15 +10,13 @@ from .filters import FILTERS
 from .ir import Api
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
+# The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
+# methods wrap the plain ones (no second copy of every method).
 FLAVORS = (
     {"is_async": False, "raw": False, "prefix": "", "suffix": "", "doc_note": ""},
     {"is_async": True, "raw": False, "prefix": "Async", "suffix": "", "doc_note": ""},
-    {"is_async": False, "raw": True, "prefix": "", "suffix": "WithRawResponse",
-     "doc_note": "\n\nEach method returns the HTTP response; `.parse()` gives the typed body."},
-    {"is_async": True, "raw": True, "prefix": "Async", "suffix": "WithRawResponse",
-     "doc_note": "\n\nEach method returns the HTTP response; `.parse()` gives the typed body."},
 )
-CLIENT_FLAVORS = (FLAVORS[0], FLAVORS[1])
+CLIENT_FLAVORS = FLAVORS
 
 # Constructor argument types per credential kind, for the sync and the async client.
 _CREDENTIAL_TYPES = {

@@ -79,6 +79,31 @@ def test_raw_response(mini, server):
     assert raw.parse().data.id == "t1"
 
 
+async def test_raw_response_async_and_only_for_that_call(mini, server):
+    server.reply(Reply(404, {"errors": ["gone"]}), Reply(200, THING), Reply(200, THING))
+    async with mini.AsyncClient(api_key="k", base_url=server.url) as client:
+        raw = await client.things.with_raw_response.get_thing("t1")
+        assert raw.status_code == 404  # not raised: the caller reads the response
+        assert client.things.with_raw_response.get_thing.__name__ == "get_thing"
+        parsed = await client.things.get_thing("t1")  # the next plain call parses again
+        raw_ok = await client.things.with_raw_response.get_thing("t1")
+    assert parsed.data.id == "t1" and raw_ok.parse().data.id == "t1"
+
+
+def test_token_provider_calls_inside_a_raw_call_are_not_raw(mini, server):
+    """A credential provider that itself calls the API (another client) gets parsed results."""
+    server.reply(Reply(200, THING), Reply(200, THING))
+    seen = []
+    with mini.Client(api_key="k", base_url=server.url) as inner:
+        def token() -> str:
+            seen.append(inner.things.get_thing("t0"))
+            return "tok"
+
+        with mini.Client(access_token=token, base_url=server.url) as outer:
+            raw = outer.things.with_raw_response.get_thing("t1")
+    assert type(seen[0]).__name__ == "ThingResponse" and raw.status_code == 200
+
+
 def test_server_variables_checked_and_base_url_overrides(mini):
     assert mini.server_url() == "https://api.example.com"
     assert mini.server_url(site="example.eu", subdomain="x") == "https://x.example.eu"

@@ -11,10 +11,11 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from functools import lru_cache
-from typing import Any, Generic, TypeVar, Union
+from functools import lru_cache, wraps
+from typing import Any, Generic, ParamSpec, TypeVar, Union, cast
 from urllib.parse import quote
 
 import httpx
@@ -23,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import errors
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 logger = logging.getLogger(__package__)
 
@@ -579,6 +581,38 @@ def _http_auth_value(scheme: SecurityScheme, token: Any) -> str:
     return str(token)
 
 
+# Set while a `with_raw_response` method runs: the request it makes returns the ApiResponse unparsed.
+_RAW_RESPONSE: ContextVar[bool] = ContextVar("_RAW_RESPONSE", default=False)
+
+
+def raw_response(method: Callable[P, T]) -> Callable[P, ApiResponse[T]]:
+    """`method`, returning the HTTP response (status, headers, `.parse()`) instead of the parsed body."""
+
+    @wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
+        token = _RAW_RESPONSE.set(True)
+        try:
+            return cast(ApiResponse[T], method(*args, **kwargs))
+        finally:
+            _RAW_RESPONSE.reset(token)
+
+    return call
+
+
+def async_raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[ApiResponse[T]]]:
+    """`method`, returning the HTTP response (status, headers, `.parse()`) instead of the parsed body."""
+
+    @wraps(method)
+    async def call(*args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
+        token = _RAW_RESPONSE.set(True)
+        try:
+            return cast(ApiResponse[T], await method(*args, **kwargs))
+        finally:
+            _RAW_RESPONSE.reset(token)
+
+    return call
+
+
 class SyncClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -609,26 +643,18 @@ class SyncClient(BaseClient):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> T:
-        response, url = self._send(
-            endpoint, path_params, params, body, timeout, max_retries, extra_headers
-        )
+        raw, token = _RAW_RESPONSE.get(), _RAW_RESPONSE.set(
+            False
+        )  # calls made while sending are not raw
+        try:
+            response, url = self._send(
+                endpoint, path_params, params, body, timeout, max_retries, extra_headers
+            )
+        finally:
+            _RAW_RESPONSE.reset(token)
+        if raw:
+            return cast(T, ApiResponse(endpoint, response, url))  # typed by raw_response()
         return parse_response(endpoint, response, url)
-
-    def request_raw(
-        self,
-        endpoint: Endpoint[T],
-        *,
-        path_params: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> ApiResponse[T]:
-        response, url = self._send(
-            endpoint, path_params, params, body, timeout, max_retries, extra_headers
-        )
-        return ApiResponse(endpoint, response, url)
 
     def _send(
         self,
@@ -715,26 +741,18 @@ class AsyncClient(BaseClient):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> T:
-        response, url = await self._send(
-            endpoint, path_params, params, body, timeout, max_retries, extra_headers
-        )
+        raw, token = _RAW_RESPONSE.get(), _RAW_RESPONSE.set(
+            False
+        )  # calls made while sending are not raw
+        try:
+            response, url = await self._send(
+                endpoint, path_params, params, body, timeout, max_retries, extra_headers
+            )
+        finally:
+            _RAW_RESPONSE.reset(token)
+        if raw:
+            return cast(T, ApiResponse(endpoint, response, url))  # typed by async_raw_response()
         return parse_response(endpoint, response, url)
-
-    async def request_raw(
-        self,
-        endpoint: Endpoint[T],
-        *,
-        path_params: Mapping[str, Any] | None = None,
-        params: Mapping[str, Any] | None = None,
-        body: Any = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> ApiResponse[T]:
-        response, url = await self._send(
-            endpoint, path_params, params, body, timeout, max_retries, extra_headers
-        )
-        return ApiResponse(endpoint, response, url)
 
     async def _send(
         self,

@@ -155,7 +155,7 @@ class Incidents:
     @property
     def with_raw_response(self) -> IncidentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return IncidentsWithRawResponse(self._client)
+        return IncidentsWithRawResponse(self)
 
     def create_incident(
         self,
@@ -177,6 +177,7 @@ class Incidents:
         Args:
             body: Incident payload.
         """
+
         return self._client.request(
             _CREATE_INCIDENT,
             body=body,
@@ -207,6 +208,7 @@ class Incidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
         """
+
         return self._client.request(
             _GET_INCIDENT,
             path_params={
@@ -240,6 +242,7 @@ class Incidents:
         Args:
             incident_id: The UUID of the incident.
         """
+
         return self._client.request(
             _DELETE_INCIDENT,
             path_params={
@@ -274,6 +277,7 @@ class Incidents:
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
         """
+
         return self._client.request(
             _UPDATE_INCIDENT,
             path_params={
@@ -312,6 +316,7 @@ class Incidents:
             incident_id: The ID of the incident
             body: The request body.
         """
+
         return self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
             path_params={
@@ -349,6 +354,7 @@ class Incidents:
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
             body: The request body.
         """
+
         return self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
             path_params={
@@ -374,7 +380,7 @@ class AsyncIncidents:
     @property
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return AsyncIncidentsWithRawResponse(self._client)
+        return AsyncIncidentsWithRawResponse(self)
 
     async def create_incident(
         self,
@@ -396,6 +402,7 @@ class AsyncIncidents:
         Args:
             body: Incident payload.
         """
+
         return await self._client.request(
             _CREATE_INCIDENT,
             body=body,
@@ -426,6 +433,7 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
         """
+
         return await self._client.request(
             _GET_INCIDENT,
             path_params={
@@ -459,6 +467,7 @@ class AsyncIncidents:
         Args:
             incident_id: The UUID of the incident.
         """
+
         return await self._client.request(
             _DELETE_INCIDENT,
             path_params={
@@ -493,6 +502,7 @@ class AsyncIncidents:
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
         """
+
         return await self._client.request(
             _UPDATE_INCIDENT,
             path_params={
@@ -531,6 +541,7 @@ class AsyncIncidents:
             incident_id: The ID of the incident
             body: The request body.
         """
+
         return await self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
             path_params={
@@ -568,6 +579,7 @@ class AsyncIncidents:
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
             body: The request body.
         """
+
         return await self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
             path_params={
@@ -590,215 +602,15 @@ class IncidentsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
-        self._client = client
-
-    def create_incident(
-        self,
-        *,
-        body: IncidentCreateRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentResponse]:
-        """Create an incident
-
-        Create an incident. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"create_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            body: Incident payload.
-        """
-        return self._client.request_raw(
-            _CREATE_INCIDENT,
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
+    def __init__(self, resource: Incidents) -> None:
+        self.create_incident = _runtime.raw_response(resource.create_incident)
+        self.get_incident = _runtime.raw_response(resource.get_incident)
+        self.delete_incident = _runtime.raw_response(resource.delete_incident)
+        self.update_incident = _runtime.raw_response(resource.update_incident)
+        self.create_incident_postmortem_attachment = _runtime.raw_response(
+            resource.create_incident_postmortem_attachment
         )
-
-    def get_incident(
-        self,
-        incident_id: str,
-        *,
-        include: list[IncidentRelatedObject] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentResponse]:
-        """Get the details of an incident
-
-        Get the details of an incident by `incident_id`. This endpoint requires the `incident_read` permission.
-
-        OAuth apps require the `incident_read` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"get_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-            include: Specifies which types of related objects should be included in the response.
-        """
-        return self._client.request_raw(
-            _GET_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def delete_incident(
-        self,
-        incident_id: str,
-        *,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[None]:
-        """Delete an existing incident
-
-        Deletes an existing incident from the users organization. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"delete_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-        """
-        return self._client.request_raw(
-            _DELETE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def update_incident(
-        self,
-        incident_id: str,
-        *,
-        body: IncidentUpdateRequest | dict[str, Any],
-        include: list[IncidentRelatedObject] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentResponse]:
-        """Update an existing incident
-
-        Updates an incident. Provide only the attributes that should be updated as this request is a partial update. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"update_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-            include: Specifies which types of related objects should be included in the response.
-            body: Incident Payload.
-        """
-        return self._client.request_raw(
-            _UPDATE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def create_incident_postmortem_attachment(
-        self,
-        incident_id: str,
-        *,
-        body: PostmortemAttachmentRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[Attachment]:
-        """Create postmortem attachment
-
-        Create a postmortem attachment for an incident.
-
-        The endpoint accepts markdown for notebooks created in Confluence or Google Docs.
-        Postmortems created from notebooks need to be formatted using frontend notebook cells,
-        in addition to markdown format.
-
-        Unstable: enable with unstable_operations={"create_incident_postmortem_attachment"}. **Note**: This endpoint is in public beta and it's subject to change.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The ID of the incident
-            body: The request body.
-        """
-        return self._client.request_raw(
-            _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def update_incident_attachment(
-        self,
-        incident_id: str,
-        attachment_id: str,
-        *,
-        body: PatchAttachmentRequest | dict[str, Any],
-        include: str | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[Attachment]:
-        """Update incident attachment
-
-        Update an attachment of an incident. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"update_incident_attachment"}. **Note**: This endpoint is in Preview.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-            attachment_id: The ID of the attachment.
-            include: Resource to include in the response. Supported value: `last_modified_by_user`.
-            body: The request body.
-        """
-        return self._client.request_raw(
-            _UPDATE_INCIDENT_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-                "attachment_id": attachment_id,
-            },
-            params={
-                "include": include,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+        self.update_incident_attachment = _runtime.raw_response(resource.update_incident_attachment)
 
 
 class AsyncIncidentsWithRawResponse:
@@ -807,212 +619,14 @@ class AsyncIncidentsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
-        self._client = client
-
-    async def create_incident(
-        self,
-        *,
-        body: IncidentCreateRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentResponse]:
-        """Create an incident
-
-        Create an incident. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"create_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            body: Incident payload.
-        """
-        return await self._client.request_raw(
-            _CREATE_INCIDENT,
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
+    def __init__(self, resource: AsyncIncidents) -> None:
+        self.create_incident = _runtime.async_raw_response(resource.create_incident)
+        self.get_incident = _runtime.async_raw_response(resource.get_incident)
+        self.delete_incident = _runtime.async_raw_response(resource.delete_incident)
+        self.update_incident = _runtime.async_raw_response(resource.update_incident)
+        self.create_incident_postmortem_attachment = _runtime.async_raw_response(
+            resource.create_incident_postmortem_attachment
         )
-
-    async def get_incident(
-        self,
-        incident_id: str,
-        *,
-        include: list[IncidentRelatedObject] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentResponse]:
-        """Get the details of an incident
-
-        Get the details of an incident by `incident_id`. This endpoint requires the `incident_read` permission.
-
-        OAuth apps require the `incident_read` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"get_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-            include: Specifies which types of related objects should be included in the response.
-        """
-        return await self._client.request_raw(
-            _GET_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def delete_incident(
-        self,
-        incident_id: str,
-        *,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[None]:
-        """Delete an existing incident
-
-        Deletes an existing incident from the users organization. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"delete_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-        """
-        return await self._client.request_raw(
-            _DELETE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def update_incident(
-        self,
-        incident_id: str,
-        *,
-        body: IncidentUpdateRequest | dict[str, Any],
-        include: list[IncidentRelatedObject] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentResponse]:
-        """Update an existing incident
-
-        Updates an incident. Provide only the attributes that should be updated as this request is a partial update. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"update_incident"}. **Note**: This endpoint is in public beta.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-            include: Specifies which types of related objects should be included in the response.
-            body: Incident Payload.
-        """
-        return await self._client.request_raw(
-            _UPDATE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def create_incident_postmortem_attachment(
-        self,
-        incident_id: str,
-        *,
-        body: PostmortemAttachmentRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[Attachment]:
-        """Create postmortem attachment
-
-        Create a postmortem attachment for an incident.
-
-        The endpoint accepts markdown for notebooks created in Confluence or Google Docs.
-        Postmortems created from notebooks need to be formatted using frontend notebook cells,
-        in addition to markdown format.
-
-        Unstable: enable with unstable_operations={"create_incident_postmortem_attachment"}. **Note**: This endpoint is in public beta and it's subject to change.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The ID of the incident
-            body: The request body.
-        """
-        return await self._client.request_raw(
-            _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def update_incident_attachment(
-        self,
-        incident_id: str,
-        attachment_id: str,
-        *,
-        body: PatchAttachmentRequest | dict[str, Any],
-        include: str | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[Attachment]:
-        """Update incident attachment
-
-        Update an attachment of an incident. This endpoint requires the `incident_write` permission.
-
-        OAuth apps require the `incident_write` authorization scope to access this endpoint.
-
-        Unstable: enable with unstable_operations={"update_incident_attachment"}. **Note**: This endpoint is in Preview.
-        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
-
-        Args:
-            incident_id: The UUID of the incident.
-            attachment_id: The ID of the attachment.
-            include: Resource to include in the response. Supported value: `last_modified_by_user`.
-            body: The request body.
-        """
-        return await self._client.request_raw(
-            _UPDATE_INCIDENT_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-                "attachment_id": attachment_id,
-            },
-            params={
-                "include": include,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
+        self.update_incident_attachment = _runtime.async_raw_response(
+            resource.update_incident_attachment
         )

@@ -41,7 +41,7 @@ class Incidents:
     @property
     def with_raw_response(self) -> IncidentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return IncidentsWithRawResponse(self._client)
+        return IncidentsWithRawResponse(self)
 
     def update_incident(
         self,
@@ -60,6 +60,7 @@ class Incidents:
             incident_id: ID of an incident. The value can be obtained using Create Incident API.
             body: The request body.
         """
+
         return self._client.request(
             _UPDATE_INCIDENT,
             path_params={
@@ -81,7 +82,7 @@ class AsyncIncidents:
     @property
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return AsyncIncidentsWithRawResponse(self._client)
+        return AsyncIncidentsWithRawResponse(self)
 
     async def update_incident(
         self,
@@ -100,6 +101,7 @@ class AsyncIncidents:
             incident_id: ID of an incident. The value can be obtained using Create Incident API.
             body: The request body.
         """
+
         return await self._client.request(
             _UPDATE_INCIDENT,
             path_params={
@@ -118,36 +120,8 @@ class IncidentsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
-        self._client = client
-
-    def update_incident(
-        self,
-        incident_id: str,
-        *,
-        body: IncidentUpdateRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentInformation]:
-        """Update Incident
-
-        Use this API to update the details of a specific incident by providing the incident's unique ID in the URL path and the updated information in the request body. The response will return the updated incident information.
-
-        Args:
-            incident_id: ID of an incident. The value can be obtained using Create Incident API.
-            body: The request body.
-        """
-        return self._client.request_raw(
-            _UPDATE_INCIDENT,
-            path_params={
-                "incidentId": incident_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+    def __init__(self, resource: Incidents) -> None:
+        self.update_incident = _runtime.raw_response(resource.update_incident)
 
 
 class AsyncIncidentsWithRawResponse:
@@ -156,33 +130,5 @@ class AsyncIncidentsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
-        self._client = client
-
-    async def update_incident(
-        self,
-        incident_id: str,
-        *,
-        body: IncidentUpdateRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[IncidentInformation]:
-        """Update Incident
-
-        Use this API to update the details of a specific incident by providing the incident's unique ID in the URL path and the updated information in the request body. The response will return the updated incident information.
-
-        Args:
-            incident_id: ID of an incident. The value can be obtained using Create Incident API.
-            body: The request body.
-        """
-        return await self._client.request_raw(
-            _UPDATE_INCIDENT,
-            path_params={
-                "incidentId": incident_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+    def __init__(self, resource: AsyncIncidents) -> None:
+        self.update_incident = _runtime.async_raw_response(resource.update_incident)

@@ -40,7 +40,7 @@ class WorkItemAttachments:
     @property
     def with_raw_response(self) -> WorkItemAttachmentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return WorkItemAttachmentsWithRawResponse(self._client)
+        return WorkItemAttachmentsWithRawResponse(self)
 
     def update_work_item_attachment(
         self,
@@ -65,6 +65,7 @@ class WorkItemAttachments:
             attachment_id: The unique identifier of the attachment.
             body: The request body.
         """
+
         return self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
             path_params={
@@ -89,7 +90,7 @@ class AsyncWorkItemAttachments:
     @property
     def with_raw_response(self) -> AsyncWorkItemAttachmentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return AsyncWorkItemAttachmentsWithRawResponse(self._client)
+        return AsyncWorkItemAttachmentsWithRawResponse(self)
 
     async def update_work_item_attachment(
         self,
@@ -114,6 +115,7 @@ class AsyncWorkItemAttachments:
             attachment_id: The unique identifier of the attachment.
             body: The request body.
         """
+
         return await self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
             path_params={
@@ -135,44 +137,9 @@ class WorkItemAttachmentsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
-        self._client = client
-
-    def update_work_item_attachment(
-        self,
-        workspace_slug: str,
-        project_id: str,
-        work_item_id: str,
-        attachment_id: str,
-        *,
-        body: WorkItemAttachmentUpdateRequest | dict[str, Any] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[WorkItemAttachment | None]:
-        """Update an attachment
-
-        Updates an existing attachment by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
-
-        Args:
-            workspace_slug: The workspace_slug represents the unique workspace identifier for a workspace in Plane. It can be found in the URL. For example, in the URL `https://app.plane.so/my-team/projects/`, the workspace slug is `my-team`.
-            project_id: The unique identifier of the project.
-            work_item_id: The unique identifier of the work item.
-            attachment_id: The unique identifier of the attachment.
-            body: The request body.
-        """
-        return self._client.request_raw(
-            _UPDATE_WORK_ITEM_ATTACHMENT,
-            path_params={
-                "workspace_slug": workspace_slug,
-                "project_id": project_id,
-                "work_item_id": work_item_id,
-                "attachment_id": attachment_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
+    def __init__(self, resource: WorkItemAttachments) -> None:
+        self.update_work_item_attachment = _runtime.raw_response(
+            resource.update_work_item_attachment
         )
 
 
@@ -182,42 +149,7 @@ class AsyncWorkItemAttachmentsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
-        self._client = client
-
-    async def update_work_item_attachment(
-        self,
-        workspace_slug: str,
-        project_id: str,
-        work_item_id: str,
-        attachment_id: str,
-        *,
-        body: WorkItemAttachmentUpdateRequest | dict[str, Any] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[WorkItemAttachment | None]:
-        """Update an attachment
-
-        Updates an existing attachment by setting the values of the parameters passed. Any parameters not provided will be left unchanged.
-
-        Args:
-            workspace_slug: The workspace_slug represents the unique workspace identifier for a workspace in Plane. It can be found in the URL. For example, in the URL `https://app.plane.so/my-team/projects/`, the workspace slug is `my-team`.
-            project_id: The unique identifier of the project.
-            work_item_id: The unique identifier of the work item.
-            attachment_id: The unique identifier of the attachment.
-            body: The request body.
-        """
-        return await self._client.request_raw(
-            _UPDATE_WORK_ITEM_ATTACHMENT,
-            path_params={
-                "workspace_slug": workspace_slug,
-                "project_id": project_id,
-                "work_item_id": work_item_id,
-                "attachment_id": attachment_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
+    def __init__(self, resource: AsyncWorkItemAttachments) -> None:
+        self.update_work_item_attachment = _runtime.async_raw_response(
+            resource.update_work_item_attachment
         )

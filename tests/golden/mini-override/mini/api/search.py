@@ -48,7 +48,7 @@ class Search:
     @property
     def with_raw_response(self) -> SearchWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return SearchWithRawResponse(self._client)
+        return SearchWithRawResponse(self)
 
     def list_things(
         self,
@@ -72,6 +72,7 @@ class Search:
             x_request_tags: X-Request-Tags
         """
         _trace.debug("span %s", "ListThings")
+
         return self._client.request(
             _LIST_THINGS,
             params={
@@ -96,7 +97,7 @@ class AsyncSearch:
     @property
     def with_raw_response(self) -> AsyncSearchWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return AsyncSearchWithRawResponse(self._client)
+        return AsyncSearchWithRawResponse(self)
 
     async def list_things(
         self,
@@ -120,6 +121,7 @@ class AsyncSearch:
             x_request_tags: X-Request-Tags
         """
         _trace.debug("span %s", "ListThings")
+
         return await self._client.request(
             _LIST_THINGS,
             params={
@@ -141,44 +143,8 @@ class SearchWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
-        self._client = client
-
-    def list_things(
-        self,
-        *,
-        page_size: int | None = None,
-        label: list[str] | None = None,
-        filter_: dict[str, str] | None = None,
-        sort: ListThingsParametersQuerySort | None = None,
-        x_request_tags: list[str] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[list[Thing]]:
-        """List things.
-
-        Args:
-            page_size: page[size]
-            label: label
-            filter_: filter
-            sort: sort
-            x_request_tags: X-Request-Tags
-        """
-        _trace.debug("span %s", "ListThings")
-        return self._client.request_raw(
-            _LIST_THINGS,
-            params={
-                "page_size": page_size,
-                "label": label,
-                "filter_": filter_,
-                "sort": sort,
-                "x_request_tags": x_request_tags,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+    def __init__(self, resource: Search) -> None:
+        self.list_things = _runtime.raw_response(resource.list_things)
 
 
 class AsyncSearchWithRawResponse:
@@ -187,41 +153,5 @@ class AsyncSearchWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
-        self._client = client
-
-    async def list_things(
-        self,
-        *,
-        page_size: int | None = None,
-        label: list[str] | None = None,
-        filter_: dict[str, str] | None = None,
-        sort: ListThingsParametersQuerySort | None = None,
-        x_request_tags: list[str] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[list[Thing]]:
-        """List things.
-
-        Args:
-            page_size: page[size]
-            label: label
-            filter_: filter
-            sort: sort
-            x_request_tags: X-Request-Tags
-        """
-        _trace.debug("span %s", "ListThings")
-        return await self._client.request_raw(
-            _LIST_THINGS,
-            params={
-                "page_size": page_size,
-                "label": label,
-                "filter_": filter_,
-                "sort": sort,
-                "x_request_tags": x_request_tags,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+    def __init__(self, resource: AsyncSearch) -> None:
+        self.list_things = _runtime.async_raw_response(resource.list_things)

@@ -109,7 +109,7 @@ class Things:
     @property
     def with_raw_response(self) -> ThingsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return ThingsWithRawResponse(self._client)
+        return ThingsWithRawResponse(self)
 
     def create_thing(
         self,
@@ -125,6 +125,7 @@ class Things:
             body: The request body.
         """
         _trace.debug("span %s", "CreateThing")
+
         return self._client.request(
             _CREATE_THING,
             body=body,
@@ -149,6 +150,7 @@ class Things:
             include: include
         """
         _trace.debug("span %s", "GetThing")
+
         return self._client.request(
             _GET_THING,
             path_params={
@@ -174,6 +176,7 @@ class Things:
         thing_id: thing_id
         """
         _trace.debug("span %s", "DeleteThing")
+
         return self._client.request(
             _DELETE_THING,
             path_params={
@@ -202,6 +205,7 @@ class Things:
             body: The request body.
         """
         _trace.debug("span %s", "UpdateThing")
+
         return self._client.request(
             _UPDATE_THING,
             path_params={
@@ -229,6 +233,7 @@ class Things:
             idempotency_key: Idempotency-Key
         """
         _trace.debug("span %s", "CopyThing")
+
         return self._client.request(
             _COPY_THING,
             path_params={
@@ -252,7 +257,7 @@ class AsyncThings:
     @property
     def with_raw_response(self) -> AsyncThingsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
-        return AsyncThingsWithRawResponse(self._client)
+        return AsyncThingsWithRawResponse(self)
 
     async def create_thing(
         self,
@@ -268,6 +273,7 @@ class AsyncThings:
             body: The request body.
         """
         _trace.debug("span %s", "CreateThing")
+
         return await self._client.request(
             _CREATE_THING,
             body=body,
@@ -292,6 +298,7 @@ class AsyncThings:
             include: include
         """
         _trace.debug("span %s", "GetThing")
+
         return await self._client.request(
             _GET_THING,
             path_params={
@@ -317,6 +324,7 @@ class AsyncThings:
         thing_id: thing_id
         """
         _trace.debug("span %s", "DeleteThing")
+
         return await self._client.request(
             _DELETE_THING,
             path_params={
@@ -345,6 +353,7 @@ class AsyncThings:
             body: The request body.
         """
         _trace.debug("span %s", "UpdateThing")
+
         return await self._client.request(
             _UPDATE_THING,
             path_params={
@@ -372,6 +381,7 @@ class AsyncThings:
             idempotency_key: Idempotency-Key
         """
         _trace.debug("span %s", "CopyThing")
+
         return await self._client.request(
             _COPY_THING,
             path_params={
@@ -392,139 +402,12 @@ class ThingsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
-        self._client = client
-
-    def create_thing(
-        self,
-        *,
-        body: ThingCreateRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse]:
-        """Create a thing.
-
-        Args:
-            body: The request body.
-        """
-        _trace.debug("span %s", "CreateThing")
-        return self._client.request_raw(
-            _CREATE_THING,
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def get_thing(
-        self,
-        thing_id: str,
-        *,
-        include: list[ThingRelated] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse]:
-        """Get a thing.
-
-        Args:
-            thing_id: thing_id
-            include: include
-        """
-        _trace.debug("span %s", "GetThing")
-        return self._client.request_raw(
-            _GET_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "include": include,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def delete_thing(
-        self,
-        thing_id: str,
-        *,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[None]:
-        """Args:
-        thing_id: thing_id
-        """
-        _trace.debug("span %s", "DeleteThing")
-        return self._client.request_raw(
-            _DELETE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def update_thing(
-        self,
-        thing_id: str,
-        *,
-        body: ThingUpdate | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse | None]:
-        """Update a thing.
-
-        Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
-
-        Args:
-            thing_id: thing_id
-            body: The request body.
-        """
-        _trace.debug("span %s", "UpdateThing")
-        return self._client.request_raw(
-            _UPDATE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    def copy_thing(
-        self,
-        thing_id: str,
-        *,
-        idempotency_key: str,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse]:
-        """Copy a thing; safe to retry thanks to the idempotency key.
-
-        Args:
-            thing_id: thing_id
-            idempotency_key: Idempotency-Key
-        """
-        _trace.debug("span %s", "CopyThing")
-        return self._client.request_raw(
-            _COPY_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "idempotency_key": idempotency_key,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+    def __init__(self, resource: Things) -> None:
+        self.create_thing = _runtime.raw_response(resource.create_thing)
+        self.get_thing = _runtime.raw_response(resource.get_thing)
+        self.delete_thing = _runtime.raw_response(resource.delete_thing)
+        self.update_thing = _runtime.raw_response(resource.update_thing)
+        self.copy_thing = _runtime.raw_response(resource.copy_thing)
 
 
 class AsyncThingsWithRawResponse:
@@ -533,136 +416,9 @@ class AsyncThingsWithRawResponse:
     Each method returns the HTTP response; `.parse()` gives the typed body.
     """
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
-        self._client = client
-
-    async def create_thing(
-        self,
-        *,
-        body: ThingCreateRequest | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse]:
-        """Create a thing.
-
-        Args:
-            body: The request body.
-        """
-        _trace.debug("span %s", "CreateThing")
-        return await self._client.request_raw(
-            _CREATE_THING,
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def get_thing(
-        self,
-        thing_id: str,
-        *,
-        include: list[ThingRelated] | None = None,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse]:
-        """Get a thing.
-
-        Args:
-            thing_id: thing_id
-            include: include
-        """
-        _trace.debug("span %s", "GetThing")
-        return await self._client.request_raw(
-            _GET_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "include": include,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def delete_thing(
-        self,
-        thing_id: str,
-        *,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[None]:
-        """Args:
-        thing_id: thing_id
-        """
-        _trace.debug("span %s", "DeleteThing")
-        return await self._client.request_raw(
-            _DELETE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def update_thing(
-        self,
-        thing_id: str,
-        *,
-        body: ThingUpdate | dict[str, Any],
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse | None]:
-        """Update a thing.
-
-        Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
-
-        Args:
-            thing_id: thing_id
-            body: The request body.
-        """
-        _trace.debug("span %s", "UpdateThing")
-        return await self._client.request_raw(
-            _UPDATE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            body=body,
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
-
-    async def copy_thing(
-        self,
-        thing_id: str,
-        *,
-        idempotency_key: str,
-        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
-        max_retries: int | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-    ) -> _runtime.ApiResponse[ThingResponse]:
-        """Copy a thing; safe to retry thanks to the idempotency key.
-
-        Args:
-            thing_id: thing_id
-            idempotency_key: Idempotency-Key
-        """
-        _trace.debug("span %s", "CopyThing")
-        return await self._client.request_raw(
-            _COPY_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "idempotency_key": idempotency_key,
-            },
-            timeout=timeout,
-            max_retries=max_retries,
-            extra_headers=extra_headers,
-        )
+    def __init__(self, resource: AsyncThings) -> None:
+        self.create_thing = _runtime.async_raw_response(resource.create_thing)
+        self.get_thing = _runtime.async_raw_response(resource.get_thing)
+        self.delete_thing = _runtime.async_raw_response(resource.delete_thing)
+        self.update_thing = _runtime.async_raw_response(resource.update_thing)
+        self.copy_thing = _runtime.async_raw_response(resource.copy_thing)
