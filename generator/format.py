@@ -104,8 +104,10 @@ def format_files(
     progress.stage("formatting chunks with black", len(misses))
     if workers > 1 and total > PARALLEL_MIN_CHARS and len(misses) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            # Thousands of small modules (a split models package) go in batches: one round trip each.
-            batch = max(1, min(64, len(misses) // (workers * 8)))
+            # Largest first, one at a time, so a big module does not end up last on one worker; only
+            # thousands of small chunks go in batches, to save round trips.
+            misses.sort(key=lambda k: -len(pending[k]))
+            batch = 1 if len(misses) < 1000 else min(64, len(misses) // (workers * 8))
             outputs = pool.map(_format_chunk, [pending[k] for k in misses], chunksize=batch)
             _collect(misses, outputs, formatted, cache, progress)
     else:

@@ -177,7 +177,6 @@ class Incidents:
         Args:
             body: Incident payload.
         """
-
         return self._client.request(
             _CREATE_INCIDENT,
             body=body,
@@ -208,15 +207,10 @@ class Incidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
         """
-
         return self._client.request(
             _GET_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"incident_id": incident_id},
+            params={"include": include},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -242,12 +236,9 @@ class Incidents:
         Args:
             incident_id: The UUID of the incident.
         """
-
         return self._client.request(
             _DELETE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
+            path_params={"incident_id": incident_id},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -277,15 +268,10 @@ class Incidents:
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
         """
-
         return self._client.request(
             _UPDATE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"incident_id": incident_id},
+            params={"include": include},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -316,12 +302,9 @@ class Incidents:
             incident_id: The ID of the incident
             body: The request body.
         """
-
         return self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-            },
+            path_params={"incident_id": incident_id},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -354,16 +337,10 @@ class Incidents:
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
             body: The request body.
         """
-
         return self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-                "attachment_id": attachment_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"incident_id": incident_id, "attachment_id": attachment_id},
+            params={"include": include},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -402,7 +379,6 @@ class AsyncIncidents:
         Args:
             body: Incident payload.
         """
-
         return await self._client.request(
             _CREATE_INCIDENT,
             body=body,
@@ -433,15 +409,10 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
         """
-
         return await self._client.request(
             _GET_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"incident_id": incident_id},
+            params={"include": include},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -467,12 +438,9 @@ class AsyncIncidents:
         Args:
             incident_id: The UUID of the incident.
         """
-
         return await self._client.request(
             _DELETE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
+            path_params={"incident_id": incident_id},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -502,15 +470,10 @@ class AsyncIncidents:
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
         """
-
         return await self._client.request(
             _UPDATE_INCIDENT,
-            path_params={
-                "incident_id": incident_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"incident_id": incident_id},
+            params={"include": include},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -541,12 +504,9 @@ class AsyncIncidents:
             incident_id: The ID of the incident
             body: The request body.
         """
-
         return await self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-            },
+            path_params={"incident_id": incident_id},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -579,16 +539,10 @@ class AsyncIncidents:
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
             body: The request body.
         """
-
         return await self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
-            path_params={
-                "incident_id": incident_id,
-                "attachment_id": attachment_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"incident_id": incident_id, "attachment_id": attachment_id},
+            params={"include": include},
             body=body,
             timeout=timeout,
             max_retries=max_retries,

@@ -60,12 +60,9 @@ class Incidents:
             incident_id: ID of an incident. The value can be obtained using Create Incident API.
             body: The request body.
         """
-
         return self._client.request(
             _UPDATE_INCIDENT,
-            path_params={
-                "incidentId": incident_id,
-            },
+            path_params={"incidentId": incident_id},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -101,12 +98,9 @@ class AsyncIncidents:
             incident_id: ID of an incident. The value can be obtained using Create Incident API.
             body: The request body.
         """
-
         return await self._client.request(
             _UPDATE_INCIDENT,
-            path_params={
-                "incidentId": incident_id,
-            },
+            path_params={"incidentId": incident_id},
             body=body,
             timeout=timeout,
             max_retries=max_retries,

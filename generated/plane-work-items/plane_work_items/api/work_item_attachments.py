@@ -65,7 +65,6 @@ class WorkItemAttachments:
             attachment_id: The unique identifier of the attachment.
             body: The request body.
         """
-
         return self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
             path_params={
@@ -115,7 +114,6 @@ class AsyncWorkItemAttachments:
             attachment_id: The unique identifier of the attachment.
             body: The request body.
         """
-
         return await self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
             path_params={

@@ -72,7 +72,6 @@ class Search:
             x_request_tags: X-Request-Tags
         """
         _trace.debug("span %s", "ListThings")
-
         return self._client.request(
             _LIST_THINGS,
             params={
@@ -121,7 +120,6 @@ class AsyncSearch:
             x_request_tags: X-Request-Tags
         """
         _trace.debug("span %s", "ListThings")
-
         return await self._client.request(
             _LIST_THINGS,
             params={

@@ -125,7 +125,6 @@ class Things:
             body: The request body.
         """
         _trace.debug("span %s", "CreateThing")
-
         return self._client.request(
             _CREATE_THING,
             body=body,
@@ -150,15 +149,10 @@ class Things:
             include: include
         """
         _trace.debug("span %s", "GetThing")
-
         return self._client.request(
             _GET_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"thing_id": thing_id},
+            params={"include": include},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -176,12 +170,9 @@ class Things:
         thing_id: thing_id
         """
         _trace.debug("span %s", "DeleteThing")
-
         return self._client.request(
             _DELETE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
+            path_params={"thing_id": thing_id},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -205,12 +196,9 @@ class Things:
             body: The request body.
         """
         _trace.debug("span %s", "UpdateThing")
-
         return self._client.request(
             _UPDATE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
+            path_params={"thing_id": thing_id},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -233,15 +221,10 @@ class Things:
             idempotency_key: Idempotency-Key
         """
         _trace.debug("span %s", "CopyThing")
-
         return self._client.request(
             _COPY_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "idempotency_key": idempotency_key,
-            },
+            path_params={"thing_id": thing_id},
+            params={"idempotency_key": idempotency_key},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -273,7 +256,6 @@ class AsyncThings:
             body: The request body.
         """
         _trace.debug("span %s", "CreateThing")
-
         return await self._client.request(
             _CREATE_THING,
             body=body,
@@ -298,15 +280,10 @@ class AsyncThings:
             include: include
         """
         _trace.debug("span %s", "GetThing")
-
         return await self._client.request(
             _GET_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "include": include,
-            },
+            path_params={"thing_id": thing_id},
+            params={"include": include},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -324,12 +301,9 @@ class AsyncThings:
         thing_id: thing_id
         """
         _trace.debug("span %s", "DeleteThing")
-
         return await self._client.request(
             _DELETE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
+            path_params={"thing_id": thing_id},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
@@ -353,12 +327,9 @@ class AsyncThings:
             body: The request body.
         """
         _trace.debug("span %s", "UpdateThing")
-
         return await self._client.request(
             _UPDATE_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
+            path_params={"thing_id": thing_id},
             body=body,
             timeout=timeout,
             max_retries=max_retries,
@@ -381,15 +352,10 @@ class AsyncThings:
             idempotency_key: Idempotency-Key
         """
         _trace.debug("span %s", "CopyThing")
-
         return await self._client.request(
             _COPY_THING,
-            path_params={
-                "thing_id": thing_id,
-            },
-            params={
-                "idempotency_key": idempotency_key,
-            },
+            path_params={"thing_id": thing_id},
+            params={"idempotency_key": idempotency_key},
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
