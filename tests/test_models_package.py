@@ -143,3 +143,22 @@ def test_long_imports_take_black_layout():
     assert "from .very_long_generated_model_name0 import (\n    VeryLongGeneratedModelName0,\n" in user
     for text in modules.values():
         assert black.format_str(text, mode=_MODE) == text
+
+
+def test_resources_load_models_and_pydantic_on_first_call_only(mini_package, server):
+    """Importing the package, making a client and reaching a resource stay cheap; the first call loads."""
+    from loopback import Reply
+
+    server.reply(Reply(200, {"data": {"id": "t1", "type": "things"}}))
+    probe = textwrap.dedent(f"""
+        import sys
+        import mini
+        client = mini.Client(api_key="k", base_url={server.url!r})
+        client.things
+        print(sorted(m for m in sys.modules if m == "pydantic" or m.startswith("mini.models")))
+        print(client.things.get_thing("t1").data.id, "pydantic" in sys.modules)
+    """)
+    run = subprocess.run([sys.executable, "-c", probe], cwd=mini_package, capture_output=True, text=True, check=True)
+    before, after = run.stdout.splitlines()
+    assert before == "[]"
+    assert after == "t1 True"

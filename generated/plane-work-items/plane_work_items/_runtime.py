@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import enum
 import json
@@ -15,13 +14,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from functools import lru_cache, wraps
-from typing import Any, Generic, ParamSpec, TypeVar, Union, cast
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, Union, cast
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import errors
+
+# pydantic (and asyncio) load on first use: importing the package and making a client stay cheap.
+# pydantic's ValidationError is a ValueError, which is what the parsing code catches.
+if TYPE_CHECKING:
+    from pydantic import BaseModel, TypeAdapter
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -76,10 +79,12 @@ class Endpoint(Generic[T]):
     method_name: str
     method: str
     path: str
-    responses: Mapping[str, Any]
+    responses: Mapping[
+        str, Any
+    ]  # status -> type, or its text (resolved on first use), or None: no body
     params: tuple[Param, ...] = ()
     security: tuple[tuple[str, ...], ...] = ()
-    body_model: Any = None
+    body_model: Any = None  # a model class, or its name
     content_type: str = ""
     idempotent: bool = False
     unstable: bool = False
@@ -104,9 +109,16 @@ SecurityScheme = Union[ApiKeyScheme, HttpScheme]
 # -- serialisation ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _base_model() -> type[BaseModel]:
+    from pydantic import BaseModel
+
+    return BaseModel
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON data from models, enums and dates: wire names, and only the fields the caller set."""
-    if isinstance(value, BaseModel):
+    if isinstance(value, _base_model()):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, enum.Enum):
         return value.value
@@ -177,12 +189,13 @@ def encode_body(endpoint: Endpoint[Any], body: Any) -> tuple[bytes | None, dict[
         return None, {}
     content_type = endpoint.content_type or "application/json"
     if _is_json(content_type):
+        model = resolve_type(endpoint.body_model)
         if (
             isinstance(body, Mapping)
-            and isinstance(endpoint.body_model, type)
-            and issubclass(endpoint.body_model, BaseModel)
+            and isinstance(model, type)
+            and issubclass(model, _base_model())
         ):
-            body = endpoint.body_model.model_validate(body)
+            body = model.model_validate(body)
         data = json.dumps(jsonable(body), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return data, {"headers": {"Content-Type": content_type}}
     if content_type == "multipart/form-data":
@@ -207,8 +220,44 @@ def _is_json(content_type: str) -> bool:
 # -- responses ----------------------------------------------------------------------------------
 
 
+_TYPE_NAMES: dict[str, Any] = {
+    "Any": Any,
+    "None": None,
+    "bool": bool,
+    "bytes": bytes,
+    "dict": dict,
+    "float": float,
+    "int": int,
+    "list": list,
+    "str": str,
+}
+
+
+class _ModelNames(dict[str, Any]):
+    """Builtin type names, then the package's models, imported when first named."""
+
+    def __missing__(self, name: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(".models", __package__), name)
+
+
+def resolve_type(kind: Any) -> Any:
+    """The type an endpoint names as text (so that importing a resource does not import its models)."""
+    return _resolve_text(kind) if isinstance(kind, str) else kind
+
+
+@lru_cache(maxsize=None)
+def _resolve_text(text: str) -> Any:
+    # The text is an annotation the generator wrote (model names, builtins, `[]`, `|`); evaluating it
+    # is what Python does with any postponed annotation.
+    return eval(text, {"__builtins__": {}}, _ModelNames(_TYPE_NAMES))  # noqa: S307
+
+
 @lru_cache(maxsize=None)
 def _adapter(kind: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
     return TypeAdapter(kind)
 
 
@@ -227,7 +276,7 @@ def _decode(response: httpx.Response, kind: Any) -> Any:
         return response.content
     if kind is str:
         return response.text
-    if isinstance(kind, type) and issubclass(kind, BaseModel):
+    if isinstance(kind, type) and issubclass(kind, _base_model()):
         return kind.model_validate_json(response.content)
     return _adapter(kind).validate_json(response.content)
 
@@ -241,10 +290,11 @@ def _raw_body(response: httpx.Response) -> Any:
 
 def parse_response(endpoint: Endpoint[T], response: httpx.Response, url: str) -> T:
     declared, kind = _declared(endpoint.responses, response.status_code)
+    kind = resolve_type(kind)
     if response.is_success:
         try:
             return _decode(response, kind if declared else None)  # type: ignore[no-any-return]
-        except (ValidationError, ValueError) as exc:
+        except ValueError as exc:
             raise errors.ResponseValidationError(
                 status_code=response.status_code,
                 method=endpoint.method,
@@ -256,7 +306,7 @@ def parse_response(endpoint: Endpoint[T], response: httpx.Response, url: str) ->
     body: Any
     try:
         body = _decode(response, kind) if declared and kind is not None else _raw_body(response)
-    except (ValidationError, ValueError):
+    except ValueError:
         body = _raw_body(response)  # real servers send error bodies that differ from their docs
     raise errors.error_class(response.status_code)(
         status_code=response.status_code,
@@ -421,6 +471,8 @@ class AsyncClientCredentials(_ClientCredentialsBase):
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        import asyncio
+
         self._http = http_client
         self._lock = asyncio.Lock()
 
@@ -616,12 +668,21 @@ def async_raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitab
 class SyncClient(BaseClient):
     def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(follow_redirects=True)
+        self._given_http = http_client
+        self._owned_http: httpx.Client | None = None
+
+    @property
+    def _http(self) -> httpx.Client:
+        # Made on first request: building its TLS context is most of what constructing a client costs.
+        if self._given_http is not None:
+            return self._given_http
+        if self._owned_http is None:
+            self._owned_http = httpx.Client(follow_redirects=True)
+        return self._owned_http
 
     def close(self) -> None:
-        if self._owns_http:
-            self._http.close()
+        if self._owned_http is not None:
+            self._owned_http.close()
 
     def _tokens(self, names: Sequence[str]) -> dict[str, str]:
         tokens = {}
@@ -709,15 +770,30 @@ class SyncClient(BaseClient):
             attempt += 1
 
 
+async def _sleep(seconds: float) -> None:
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
 class AsyncClient(BaseClient):
     def __init__(self, *, http_client: httpx.AsyncClient | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(follow_redirects=True)
+        self._given_http = http_client
+        self._owned_http: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        # Made on first request: building its TLS context is most of what constructing a client costs.
+        if self._given_http is not None:
+            return self._given_http
+        if self._owned_http is None:
+            self._owned_http = httpx.AsyncClient(follow_redirects=True)
+        return self._owned_http
 
     async def close(self) -> None:
-        if self._owns_http:
-            await self._http.aclose()
+        if self._owned_http is not None:
+            await self._owned_http.aclose()
 
     async def _tokens(self, names: Sequence[str]) -> dict[str, str]:
         tokens = {}
@@ -792,7 +868,7 @@ class AsyncClient(BaseClient):
                     attempt + 1,
                 )
                 if attempt < retries and retry_connection_error(endpoint, exc):
-                    await asyncio.sleep(backoff(attempt))
+                    await _sleep(backoff(attempt))
                     attempt += 1
                     continue
                 raise self._connection_error(request, exc) from None
@@ -803,7 +879,7 @@ class AsyncClient(BaseClient):
             if delay is None:
                 return response, url
             await response.aclose()
-            await asyncio.sleep(delay)
+            await _sleep(delay)
             attempt += 1
 
 

@@ -4,20 +4,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from .. import _runtime
-from ..models import (
-    APIErrorResponse,
-    Attachment,
-    IncidentCreateRequest,
-    IncidentRelatedObject,
-    IncidentResponse,
-    IncidentUpdateRequest,
-    JSONAPIErrorResponse,
-    PatchAttachmentRequest,
-    PostmortemAttachmentRequest,
-)
+
+# Models load on an operation's first call: the endpoints below name them as text.
+if TYPE_CHECKING:
+    from ..models import (
+        APIErrorResponse,
+        Attachment,
+        IncidentCreateRequest,
+        IncidentRelatedObject,
+        IncidentResponse,
+        IncidentUpdateRequest,
+        JSONAPIErrorResponse,
+        PatchAttachmentRequest,
+        PostmortemAttachmentRequest,
+    )
+
 
 _CREATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     operation_id="CreateIncident",
@@ -25,18 +29,18 @@ _CREATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     method="POST",
     path="/api/v2/incidents",
     responses={
-        "201": IncidentResponse,
-        "400": APIErrorResponse,
-        "401": APIErrorResponse,
-        "403": APIErrorResponse,
-        "404": APIErrorResponse,
-        "429": APIErrorResponse,
+        "201": "IncidentResponse",
+        "400": "APIErrorResponse",
+        "401": "APIErrorResponse",
+        "403": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
     },
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
-    body_model=IncidentCreateRequest,
+    body_model="IncidentCreateRequest",
     content_type="application/json",
     unstable=True,
 )
@@ -47,12 +51,12 @@ _GET_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     method="GET",
     path="/api/v2/incidents/{incident_id}",
     responses={
-        "200": IncidentResponse,
-        "400": APIErrorResponse,
-        "401": APIErrorResponse,
-        "403": APIErrorResponse,
-        "404": APIErrorResponse,
-        "429": APIErrorResponse,
+        "200": "IncidentResponse",
+        "400": "APIErrorResponse",
+        "401": "APIErrorResponse",
+        "403": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
     },
     params=(_runtime.Param("include", "query", "form", False, "include"),),
     security=(
@@ -70,11 +74,11 @@ _DELETE_INCIDENT: _runtime.Endpoint[None] = _runtime.Endpoint(
     path="/api/v2/incidents/{incident_id}",
     responses={
         "204": None,
-        "400": APIErrorResponse,
-        "401": APIErrorResponse,
-        "403": APIErrorResponse,
-        "404": APIErrorResponse,
-        "429": APIErrorResponse,
+        "400": "APIErrorResponse",
+        "401": "APIErrorResponse",
+        "403": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
     },
     security=(
         ("apiKeyAuth", "appKeyAuth"),
@@ -90,19 +94,19 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     method="PATCH",
     path="/api/v2/incidents/{incident_id}",
     responses={
-        "200": IncidentResponse,
-        "400": APIErrorResponse,
-        "401": APIErrorResponse,
-        "403": APIErrorResponse,
-        "404": APIErrorResponse,
-        "429": APIErrorResponse,
+        "200": "IncidentResponse",
+        "400": "APIErrorResponse",
+        "401": "APIErrorResponse",
+        "403": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
     },
     params=(_runtime.Param("include", "query", "form", False, "include"),),
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
-    body_model=IncidentUpdateRequest,
+    body_model="IncidentUpdateRequest",
     content_type="application/json",
     unstable=True,
 )
@@ -113,12 +117,12 @@ _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT: _runtime.Endpoint[Attachment] = _runtime
     method="POST",
     path="/api/v2/incidents/{incident_id}/attachments/postmortems",
     responses={
-        "201": Attachment,
-        "400": JSONAPIErrorResponse,
-        "429": APIErrorResponse,
+        "201": "Attachment",
+        "400": "JSONAPIErrorResponse",
+        "429": "APIErrorResponse",
     },
     security=(("apiKeyAuth", "appKeyAuth"),),
-    body_model=PostmortemAttachmentRequest,
+    body_model="PostmortemAttachmentRequest",
     content_type="application/json",
     unstable=True,
 )
@@ -129,18 +133,18 @@ _UPDATE_INCIDENT_ATTACHMENT: _runtime.Endpoint[Attachment] = _runtime.Endpoint(
     method="PATCH",
     path="/api/v2/incidents/{incident_id}/attachments/{attachment_id}",
     responses={
-        "200": Attachment,
-        "400": APIErrorResponse,
-        "403": APIErrorResponse,
-        "404": APIErrorResponse,
-        "429": APIErrorResponse,
+        "200": "Attachment",
+        "400": "APIErrorResponse",
+        "403": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
     },
     params=(_runtime.Param("include", "query", "form", False, "include"),),
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
-    body_model=PatchAttachmentRequest,
+    body_model="PatchAttachmentRequest",
     content_type="application/json",
     unstable=True,
 )

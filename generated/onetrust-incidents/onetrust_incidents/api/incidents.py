@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from .. import _runtime
-from ..models import (
-    IncidentInformation,
-    IncidentUpdateRequest,
-)
+
+# Models load on an operation's first call: the endpoints below name them as text.
+if TYPE_CHECKING:
+    from ..models import (
+        IncidentInformation,
+        IncidentUpdateRequest,
+    )
+
 
 _UPDATE_INCIDENT: _runtime.Endpoint[IncidentInformation] = _runtime.Endpoint(
     operation_id="updateIncident",
@@ -18,7 +22,7 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentInformation] = _runtime.Endpoint(
     method="PUT",
     path="/incident/v1/incidents/{incidentId}",
     responses={
-        "200": IncidentInformation,
+        "200": "IncidentInformation",
         "400": None,
         "401": None,
         "403": None,
@@ -26,7 +30,7 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentInformation] = _runtime.Endpoint(
         "500": None,
     },
     security=(("OAUTH2",),),
-    body_model=IncidentUpdateRequest,
+    body_model="IncidentUpdateRequest",
     content_type="application/json",
     idempotent=True,
 )

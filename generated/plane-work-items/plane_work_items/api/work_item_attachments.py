@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from .. import _runtime
-from ..models import (
-    Error,
-    WorkItemAttachment,
-    WorkItemAttachmentUpdateRequest,
-)
+
+# Models load on an operation's first call: the endpoints below name them as text.
+if TYPE_CHECKING:
+    from ..models import (
+        Error,
+        WorkItemAttachment,
+        WorkItemAttachmentUpdateRequest,
+    )
+
 
 _UPDATE_WORK_ITEM_ATTACHMENT: _runtime.Endpoint[WorkItemAttachment | None] = _runtime.Endpoint(
     operation_id="update_work_item_attachment",
@@ -20,13 +24,13 @@ _UPDATE_WORK_ITEM_ATTACHMENT: _runtime.Endpoint[WorkItemAttachment | None] = _ru
     path="/api/v1/workspaces/{workspace_slug}/projects/{project_id}/work-items/{work_item_id}/attachments/{attachment_id}/",
     responses={
         "204": None,
-        "200": WorkItemAttachment,
-        "400": Error,
-        "403": Error,
-        "404": Error,
+        "200": "WorkItemAttachment",
+        "400": "Error",
+        "403": "Error",
+        "404": "Error",
     },
     security=(("apiKeyAuth",),),
-    body_model=WorkItemAttachmentUpdateRequest,
+    body_model="WorkItemAttachmentUpdateRequest",
     content_type="application/json",
 )
 

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .. import _runtime
-from ..models import (
-    ListThingsParametersQuerySort,
-    Thing,
-)
+
+# Models load on an operation's first call: the endpoints below name them as text.
+if TYPE_CHECKING:
+    from ..models import (
+        ListThingsParametersQuerySort,
+        Thing,
+    )
 
 import logging
 
@@ -22,7 +26,7 @@ _LIST_THINGS: _runtime.Endpoint[list[Thing]] = _runtime.Endpoint(
     method="GET",
     path="/things",
     responses={
-        "200": list[Thing],
+        "200": "list[Thing]",
     },
     params=(
         _runtime.Param("page[size]", "query", "form", True, "page_size"),

@@ -4,16 +4,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 from .. import _runtime
-from ..models import (
-    Errors,
-    ThingCreateRequest,
-    ThingRelated,
-    ThingResponse,
-    ThingUpdate,
-)
+
+# Models load on an operation's first call: the endpoints below name them as text.
+if TYPE_CHECKING:
+    from ..models import (
+        Errors,
+        ThingCreateRequest,
+        ThingRelated,
+        ThingResponse,
+        ThingUpdate,
+    )
 
 import logging
 
@@ -26,13 +29,13 @@ _CREATE_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
     method="POST",
     path="/things",
     responses={
-        "201": ThingResponse,
+        "201": "ThingResponse",
     },
     security=(
         ("apiKeyAuth",),
         ("AuthZ",),
     ),
-    body_model=ThingCreateRequest,
+    body_model="ThingCreateRequest",
     content_type="application/vnd.api+json",
 )
 
@@ -42,8 +45,8 @@ _GET_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
     method="GET",
     path="/things/{thing_id}",
     responses={
-        "200": ThingResponse,
-        "404": Errors,
+        "200": "ThingResponse",
+        "404": "Errors",
     },
     params=(_runtime.Param("include", "query", "form", False, "include"),),
     security=(
@@ -74,14 +77,14 @@ _UPDATE_THING: _runtime.Endpoint[ThingResponse | None] = _runtime.Endpoint(
     method="PATCH",
     path="/things/{thing_id}",
     responses={
-        "200": ThingResponse,
+        "200": "ThingResponse",
         "204": None,
     },
     security=(
         ("apiKeyAuth",),
         ("AuthZ",),
     ),
-    body_model=ThingUpdate,
+    body_model="ThingUpdate",
     content_type="application/json",
     unstable=True,
 )
@@ -92,7 +95,7 @@ _COPY_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
     method="POST",
     path="/things/{thing_id}/copies",
     responses={
-        "201": ThingResponse,
+        "201": "ThingResponse",
     },
     params=(_runtime.Param("Idempotency-Key", "header", "simple", False, "idempotency_key"),),
     security=(("basicAuth",),),
