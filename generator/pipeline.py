@@ -204,14 +204,12 @@ def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progre
         warnings = _checked(finish_validation(), target.lenient)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
     texts = render_package(api, target.templates)
-    formatted: dict[str, str] = {}
+    models_path = f"{target.package}/models.py"
+    texts[models_path] = models.source
+    texts = format_files(texts, cache, progress=progress)  # one pool for everything: better balanced
     if split_models_wanted(models, target):
         # Formatted whole (in cached chunks), then split: the modules keep black's layout.
-        source = format_files({"models.py": models.source}, cache, progress=progress)["models.py"]
-        formatted = split_modules(source, header_text(spec.source_name), target.package, cache)
-    else:
-        texts[f"{target.package}/models.py"] = models.source
-    texts = {**format_files(texts, cache, progress=progress), **formatted}
+        texts.update(split_modules(texts.pop(models_path), header_text(spec.source_name), target.package, cache))
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
     return GeneratedPackage(api, files, tuple(warnings))
