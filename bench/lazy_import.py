@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,8 +43,9 @@ def main() -> None:
         "official_all_models": import_time(official, "import datadog_api_client.v2.models"),
     }
     started = time.perf_counter()
-    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(WORK.parent / "mypy"),
-                            "datadog_v2"], cwd=WORK, capture_output=True, text=True)
+    with tempfile.TemporaryDirectory() as mypy_cache:  # a cold check: no cache from an earlier run
+        check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", mypy_cache, "datadog_v2"],
+                               cwd=WORK, capture_output=True, text=True)
     figures["mypy_strict_seconds"] = time.perf_counter() - started
     figures["mypy_strict_ok"] = check.returncode == 0
     print(f"machine: {machine()}")
