@@ -28,10 +28,11 @@ def validate_by_units(
     if not _splittable(document):
         return check(document), {}
     parts = _units(document)
-    keys = _keys(parts, salt)
+    edges = {unit: _refs(node) & parts.keys() for unit, node in parts.items()}
+    keys = _keys(parts, edges, salt)
     dirty = [unit for unit, key in keys.items() if key not in known]
     if dirty:
-        chosen = _reach(dirty, {unit: _refs(node) & parts.keys() for unit, node in parts.items()}) | {ROOT}
+        chosen = _reach(dirty, edges) | {ROOT}
         found: dict[str, list[Finding]] = {unit: [] for unit in chosen}
         findings = check(_sub_document(document, chosen))
         for ptr, message in findings:
@@ -98,10 +99,9 @@ def _reach(start: list[str], edges: dict[str, set[str]]) -> set[str]:
     return seen
 
 
-def _keys(parts: dict[str, Any], salt: str) -> dict[str, str]:
+def _keys(parts: dict[str, Any], edges: dict[str, set[str]], salt: str) -> dict[str, str]:
     own = {unit: hashlib.sha256(json.dumps(node, sort_keys=True, default=str).encode()).hexdigest()
            for unit, node in parts.items()}
-    edges = {unit: _refs(node) & parts.keys() for unit, node in parts.items()}
     keys = {}
     for unit in parts:
         reached = sorted(_reach([unit], edges))
