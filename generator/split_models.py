@@ -4,9 +4,10 @@ Given black's output for the whole module, the modules come out as black would f
 copied verbatim, imports and `__init__.py` written in black's layout), so they need no formatting of their own.
 
 A large spec gives thousands of models; importing them all to use one resource costs seconds. Each
-strongly connected group of classes (one class, or classes that refer to each other in a cycle) becomes
-one module importing its dependencies from their modules, and `models/__init__.py` maps every class name
-to its module, importing it when the name is first asked for. Type checkers see plain imports.
+strongly connected group of classes (one class, or classes that refer to each other in a cycle) goes in
+one module, with the groups that only it refers to (they would be loaded with it anyway); modules import
+what else they use from their modules, and `models/__init__.py` maps every class name to its module,
+importing it when the name is first asked for. Type checkers see plain imports.
 """
 
 from __future__ import annotations
@@ -37,32 +38,53 @@ def split_models(source: str, header: str) -> dict[str, str]:
 
     uses = {name: _names(node) for name, node in classes.items()}
     depends = {name: sorted((uses[name] & classes.keys()) - {name}, key=order.__getitem__) for name in classes}
+    # Tarjan's order: every group comes after the groups it refers to.
     groups = [sorted(group, key=order.__getitem__) for group in _components(list(classes), depends)]
-    module_of = _module_names(groups)
+    bundles = _bundles(groups, depends)
+    module_of = _module_names(bundles)
 
     files: dict[str, str] = {}
-    for group in groups:
-        module = module_of[group[0]]
-        members = set(group)
-        used = set().union(*(uses[name] for name in group))
-        rebuilds = [stmt for name in group for stmt in trailing.get(name, [])]
+    for lead, bundle in bundles:
+        module = module_of[lead]
+        members = {name for group in bundle for name in group}
+        names = [name for group in bundle for name in group]  # what each class refers to comes first
+        used = set().union(*(uses[name] for name in names))
+        rebuilds = [stmt for name in names for stmt in trailing.get(name, [])]
         # Lazy annotations only where a class refers to itself or a later one: evaluating thousands of
         # annotation strings is most of what importing the models would otherwise cost.
-        forward = len(group) > 1 or group[0] in uses[group[0]] or bool(rebuilds)
+        forward = any(len(group) > 1 or group[0] in uses[group[0]] for group in bundle) or bool(rebuilds)
         out = [header, "\n\nfrom __future__ import annotations\n\n" if forward else "\n\n"]
         out += _import_lines(imports, used)
         foreign: dict[str, list[str]] = {}
-        for name in sorted({d for c in group for d in depends[c]} - members, key=order.__getitem__):
+        for name in sorted({d for c in names for d in depends[c]} - members, key=order.__getitem__):
             foreign.setdefault(module_of[name], []).append(name)
         for other in sorted(foreign):
             out.append(_from_import(f".{other}", sorted(foreign[other])))
-        for name in group:
+        for name in names:
             out.append("\n\n" + _segment(lines, classes[name], decorated=True))
         if rebuilds:
             out.append("\n\n" + "".join(rebuilds))
         files[f"{module}.py"] = "".join(out)
-    files[INIT] = _init_source(header, {name: module_of[group[0]] for group in groups for name in group})
+    files[INIT] = _init_source(header, module_of)
     return files
+
+
+def _bundles(groups: list[list[str]], depends: dict[str, list[str]]) -> list[tuple[str, list[list[str]]]]:
+    """Groups that share a module, each named by its lead class. A group that only one other group refers
+    to is always loaded with that one, so it goes in the same module: fewer modules to import."""
+    group_of = {name: index for index, group in enumerate(groups) for name in group}
+    dependents: list[set[int]] = [set() for _ in groups]
+    for index, group in enumerate(groups):
+        for target in {group_of[d] for c in group for d in depends[c]} - {index}:
+            dependents[target].add(index)
+    root = list(range(len(groups)))
+    for index in reversed(range(len(groups))):  # dependents come later, so their root is settled first
+        if len(dependents[index]) == 1:
+            root[index] = root[next(iter(dependents[index]))]
+    members: dict[int, list[list[str]]] = {}
+    for index, group in enumerate(groups):  # in Tarjan's order, so what a class refers to comes first
+        members.setdefault(root[index], []).append(group)
+    return [(groups[lead][0], bundle) for lead, bundle in members.items()]
 
 
 def _called_on(node: ast.Expr) -> str | None:
@@ -132,21 +154,23 @@ def _components(nodes: list[str], edges: dict[str, list[str]]) -> list[list[str]
     return result
 
 
-def _module_names(groups: list[list[str]]) -> dict[str, str]:
-    """Class -> module name: the snake_case of the group's first class, unique whatever the casing."""
+def _module_names(bundles: list[tuple[str, list[list[str]]]]) -> dict[str, str]:
+    """Class -> module name: the snake_case of the bundle's lead class, unique whatever the casing."""
     taken: set[str] = {INIT[:-3]}
     module_of: dict[str, str] = {}
     # Claimed in name order, so a module's name never depends on which other classes exist before it.
-    for group in sorted(groups, key=lambda g: g[0]):
-        base = snake_case(group[0]) or "model"
+    for lead, bundle in sorted(bundles, key=lambda b: b[0]):
+        base = snake_case(lead) or "model"
         if base[0].isdigit() or keyword.iskeyword(base):
             base = f"m_{base}"
         name, n = base, 2
         while name in taken:
             name, n = f"{base}_{n}", n + 1
         taken.add(name)
-        for member in group:
-            module_of[member] = name
+        module_of[lead] = name
+        for group in bundle:
+            for member in group:
+                module_of[member] = name
     return module_of
 
 
@@ -176,7 +200,7 @@ def _init_source(header: str, module_of: dict[str, str]) -> str:
     table = "".join(f'    "{n}": "{module_of[n]}",\n' for n in names)
     exported = "".join(f'    "{n}",\n' for n in names)
     return f'''{header}
-"""The models. Each is imported on first use, with the models it refers to, and no others."""
+"""The models. Each is imported on first use, with what it refers to and the models only its module uses."""
 
 from __future__ import annotations
 

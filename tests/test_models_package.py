@@ -28,11 +28,14 @@ def test_first_use_loads_only_that_model_and_what_it_refers_to(tmp_path):
     """)
     run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True, check=True)
     loaded, parsed, everything = run.stdout.splitlines()
-    # ThingResponse refers to Thing and Thing to ThingType; the other models stay unloaded
-    assert loaded.split(",") == ["mini.models.thing", "mini.models.thing_response", "mini.models.thing_type"]
+    # ThingResponse refers to Thing, Thing to ThingType (which nothing else uses, so it lives in Thing's
+    # module); the other models stay unloaded
+    assert loaded.split(",") == ["mini.models.thing", "mini.models.thing_response"]
+    assert "class ThingType(" in (out / "mini" / "models" / "thing.py").read_text()
     assert parsed == "t"
     count, all_resolve = everything.split()
-    assert int(count) == len(list((out / "mini" / "models").glob("*.py"))) - 1 and all_resolve == "True"
+    defined = sum(p.read_text().count("\nclass ") for p in (out / "mini" / "models").glob("*.py"))
+    assert int(count) == defined and all_resolve == "True"
 
 
 def test_unknown_model_name_is_an_attribute_error(mini_package):
@@ -70,21 +73,42 @@ class Partner(ApiModel):
 Node.model_rebuild()
 '''
 
+SHARED = '''
 
-def test_cycles_share_a_module_and_names_stay_unique_across_casing():
-    files = split_models(SOURCE, "# header")
-    assert sorted(files) == ["__init__.py", "api_key.py", "api_key_2.py", "node.py"]
+class Shared(ApiModel):
+    n: int
+
+
+class Second(ApiModel):
+    s: Shared
+    k: ApiKey
+
+
+class Third(ApiModel):
+    s: Shared
+'''
+
+
+def test_cycles_and_single_users_share_a_module_and_names_stay_unique_across_casing():
+    alone = split_models(SOURCE, "# header")
+    # ApiKey is used by APIKey alone, so it is always loaded with it: one module, ApiKey first
+    assert sorted(alone) == ["__init__.py", "api_key.py", "node.py"]
+    assert alone["api_key.py"].index("class ApiKey(") < alone["api_key.py"].index("class APIKey(")
+    files = split_models(SOURCE + SHARED, "# header")
+    # now Second uses ApiKey too: it gets a module of its own, named apart from APIKey's
+    assert sorted(files) == ["__init__.py", "api_key.py", "api_key_2.py", "node.py", "second.py", "shared.py", "third.py"]
     # APIKey sorts before ApiKey, so it claims the plain name whatever order the spec lists them in
     assert "class APIKey(" in files["api_key.py"] and "from .api_key_2 import ApiKey" in files["api_key.py"]
     plain = files["api_key_2.py"]
     assert "from __future__" not in plain  # evaluated eagerly: nothing refers forward
     assert "from pydantic import Field\nfrom typing import Annotated\n" in plain and "from .._base import ApiModel" in plain
+    assert "from .shared import Shared" in files["second.py"] and "from .shared import Shared" in files["third.py"]
     cycle = files["node.py"]
     assert "from __future__ import annotations" in cycle  # Node refers to itself and to Partner, defined after it
     assert cycle.index("class Node(") < cycle.index("class Partner(") < cycle.index("Node.model_rebuild()")
     assert "Field" not in cycle and "Annotated" not in cycle  # imports narrowed to what the module uses
     assert '"Partner": "node"' in files["__init__.py"]
-    assert split_models(SOURCE, "# header") == files
+    assert split_models(SOURCE + SHARED, "# header") == files
 
 
 def test_split_modules_compile_and_type_check(tmp_path):
@@ -132,7 +156,7 @@ def test_long_imports_take_black_layout():
     names = [f"VeryLongGeneratedModelName{i}" for i in range(6)]
     ring = "".join(f"class {n}(ApiModel):\n    x: {names[(i + 1) % 6]} | None = None\n\n\n" for i, n in enumerate(names))
     source = "# h\n\nfrom __future__ import annotations\n\nfrom ._base import ApiModel\n\n\n" + ring + (
-        f"class User(ApiModel):\n    a: {' | '.join(names)}\n"
+        f"class User(ApiModel):\n    a: {' | '.join(names)}\n\n\nclass Other(ApiModel):\n    b: {names[0]}\n"
     )
     import black
 
