@@ -18,6 +18,7 @@ import black
 
 from .cache import Cache, NoCache, digest
 from .progress import SILENT, Progress
+from .source_lines import code_lines
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
 _CACHE_KIND = "black-" + black.__version__
@@ -38,7 +39,7 @@ def _boundary(name: str) -> bool:
 
 def split_chunks(source: str) -> list[str]:
     """The module cut before top-level classes that follow another top-level class."""
-    lines = source.splitlines(keepends=True)
+    lines = code_lines(source)
     cuts = []
     body = ast.parse(source).body
     for previous, node in zip(body, body[1:]):

@@ -17,6 +17,7 @@ import keyword
 from collections.abc import Iterable
 
 from .naming import snake_case
+from .source_lines import code_lines
 
 INIT = "__init__.py"
 
@@ -24,7 +25,7 @@ INIT = "__init__.py"
 def split_models(source: str, header: str) -> dict[str, str]:
     """Module file names (relative to the `models/` folder) -> source, `__init__.py` included."""
     tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
+    lines = code_lines(source)
     imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module != "__future__"]
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     order = {name: index for index, name in enumerate(classes)}

@@ -107,7 +107,8 @@ def test_random_specs_generate_safe_importable_stable_code(spec, tmp_path_factor
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "spec.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
     package = f"fuzz_{len(GENERATED)}"
-    target = ClientTarget(folder / "spec.yaml", package, package.replace("_", "-"), folder / "out")
+    layout = "package" if len(GENERATED) % 2 else "module"  # both models layouts
+    target = ClientTarget(folder / "spec.yaml", package, package.replace("_", "-"), folder / "out", models=layout)
     try:
         first = build_package(target, base=folder)
     except SpecError as exc:
@@ -120,6 +121,13 @@ def test_random_specs_generate_safe_importable_stable_code(spec, tmp_path_factor
         if rel.endswith(".py"):
             compile(data, rel, "exec")
     import_generated(target.output, package)  # importing runs module code: any executed payload would show
+    import importlib
+
+    models = importlib.import_module(f"{package}.models")  # models and resources load on first use: load them
+    for name in getattr(models, "__all__", dir(models)):
+        getattr(models, name)
+    for module in sorted((target.output / package / "api").glob("[!_]*.py")):
+        importlib.import_module(f"{package}.api.{module.stem}")
     GENERATED.append(target.output / package)
 
 

@@ -186,3 +186,14 @@ def test_resources_load_models_and_pydantic_on_first_call_only(mini_package, ser
     before, after = run.stdout.splitlines()
     assert before == "[]"
     assert after == "t1 True"
+
+
+def test_docstrings_with_line_separators_do_not_shift_classes():
+    """Form feeds and Unicode line separators in spec text are not line breaks to Python."""
+    source = ('# h\n\nfrom ._base import ApiModel\n\n\nclass A(ApiModel):\n    """a\x0cb\u2028c"""\n\n    x: int\n\n\n'
+              "class B(ApiModel):\n    a: A\n\n\nclass C(ApiModel):\n    a: A\n")
+    files = split_models(source, "# h")
+    assert files["a.py"].endswith('class A(ApiModel):\n    """a\x0cb\u2028c"""\n\n    x: int\n')
+    assert files["b.py"].endswith("class B(ApiModel):\n    a: A\n")
+    for text in files.values():
+        compile(text, "m.py", "exec")
