@@ -109,20 +109,14 @@ class Resolver:
 
     def deref(self, node: Any) -> Any:
         """`node` with any chain of refs followed (refs are checked beforehand)."""
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if ref in seen or not ref.startswith("#"):
-                break
-            seen.add(ref)
-            target = lookup(self.document, ref[1:])
-            if target is _MISSING:
-                break
-            node = target
-        return node
+        return self._follow(node)[1]
 
     def ref_target(self, node: Any) -> str | None:
         """The final pointer a schema ref chain lands on (e.g. "#/components/schemas/X"), or None."""
+        return self._follow(node)[0]
+
+    def _follow(self, node: Any) -> tuple[str | None, Any]:
+        """(the last ref of the chain, the node it lands on); a missing target leaves the node holding it."""
         last = None
         seen: set[str] = set()
         while isinstance(node, dict) and isinstance(node.get("$ref"), str):
@@ -131,5 +125,8 @@ class Resolver:
                 break
             seen.add(ref)
             last = ref
-            node = lookup(self.document, ref[1:])
-        return last
+            target = lookup(self.document, ref[1:])
+            if target is _MISSING:
+                break
+            node = target
+        return last, node
