@@ -131,12 +131,9 @@ class _Merger:
     def add(self, loaded: LoadedFile) -> None:
         for key, value in loaded.data.items():
             ptr = "/" + escape_pointer_token(key)
-            if key == "paths" and isinstance(value, dict):
-                self._merge_paths(loaded, value)
-            elif key == "components" and isinstance(value, dict):
-                self._merge_two_levels(loaded, "components", value)
-            elif key == "webhooks" and isinstance(value, dict):
-                self._merge_two_levels(loaded, "webhooks", value)
+            if key in ("paths", "components", "webhooks") and isinstance(value, dict):
+                # path items merge by method, component sections by name
+                self._merge_two_levels(loaded, key, value)
             elif key == "tags" and isinstance(value, list):
                 self._merge_tags(loaded, value)
             else:
@@ -153,18 +150,6 @@ class _Merger:
             self.problems.append(
                 Problem(loaded.display, loaded.line_of(ptr), ptr, f"defined differently in {where}")
             )
-
-    def _merge_paths(self, loaded: LoadedFile, paths: dict[str, Any]) -> None:
-        merged_paths = self.document.setdefault("paths", {})
-        for path, item in paths.items():
-            path_ptr = "/paths/" + escape_pointer_token(path)
-            if not isinstance(item, dict):
-                self._put(merged_paths, path, item, loaded, path_ptr)
-                continue
-            target = merged_paths.setdefault(path, {})
-            self.owners.setdefault(path_ptr, loaded)
-            for key, value in item.items():
-                self._put(target, key, value, loaded, f"{path_ptr}/{escape_pointer_token(key)}")
 
     def _merge_two_levels(self, loaded: LoadedFile, top: str, section_map: dict[str, Any]) -> None:
         merged = self.document.setdefault(top, {})
