@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
@@ -189,17 +189,19 @@ def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progre
     document = spec.document
     size = len(document.get("paths") or {}) + sum(
         len(section) for section in (document.get("components") or {}).values() if isinstance(section, dict))
-    finish_validation = _validation(spec, key, cache, in_background=size > BACKGROUND_VALIDATION_OVER)
-    if size <= BACKGROUND_VALIDATION_OVER:
+    background = size > BACKGROUND_VALIDATION_OVER
+    finish_validation = _validation(spec, key, cache, in_background=background)
+    if not background:  # small specs: nothing is generated from an invalid one
         progress.stage("validating")
         warnings = _checked(finish_validation(), target.lenient)
     progress.stage("generating models")
     try:
         api, models = build_api(spec, target.package, target.distribution, cache)
     except BaseException:
-        _checked(finish_validation(), target.lenient)  # a problem validation finds is the one to report
+        if background:
+            _checked(finish_validation(), target.lenient)  # a problem validation finds is the one to report
         raise
-    if size > BACKGROUND_VALIDATION_OVER:
+    if background:
         progress.stage("validating")
         warnings = _checked(finish_validation(), target.lenient)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
