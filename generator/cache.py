@@ -29,11 +29,14 @@ def code_digest() -> str:
     """Hash of the generator's own code and built-in templates: any change to them invalidates every entry."""
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
-        from .render import builtin_templates_dir
+        from generator.output.render import builtin_templates_dir
 
         here = Path(__file__).resolve().parent
-        files = sorted(here.glob("*.py")) + sorted(p for p in builtin_templates_dir().rglob("*") if p.is_file())
-        _CODE_DIGEST = digest(*(part for f in files for part in (f.name, f.read_bytes())))
+        code = sorted(here.rglob("*.py"))
+        templates = builtin_templates_dir()
+        files = [(f.relative_to(here).as_posix(), f) for f in code] + [
+            (f.relative_to(templates).as_posix(), f) for f in sorted(templates.rglob("*")) if f.is_file()]
+        _CODE_DIGEST = digest(*(part for name, f in files for part in (name, f.read_bytes())))
     return _CODE_DIGEST
 
 

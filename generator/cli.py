@@ -10,13 +10,13 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__
-from .cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from .cache import Cache, NoCache
-from .config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
-from .problems import SpecError
-from .progress import Progress
-from .write import OutputConflict
+from generator import __version__
+from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from generator.cache import Cache, NoCache
+from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
+from generator.problems import SpecError
+from generator.progress import Progress
+from generator.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -104,8 +104,8 @@ def _cache(args: argparse.Namespace) -> Cache:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .pipeline import build_package
-    from .write import write_package
+    from generator.pipeline import build_package
+    from generator.output.write import write_package
 
     targets = _targets(args)
     cache = _cache(args)
@@ -126,8 +126,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .pipeline import build_package
-    from .write import MANIFEST, owned_files
+    from generator.pipeline import build_package
+    from generator.output.write import MANIFEST, owned_files
 
     stale = False
     cache = _cache(args)
@@ -161,9 +161,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .merge import load_spec
-    from .remote_refs import RemoteRefs
-    from .validate import validate
+    from generator.spec.merge import load_spec
+    from generator.spec.remote_refs import RemoteRefs
+    from generator.spec.validate import validate
 
     specs = args.specs or [t.spec for t in load_targets(args.config)]
     base = args.config.resolve().parent if not args.specs else Path.cwd()
@@ -185,8 +185,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
-    from .ir import to_json_data
-    from .pipeline import build_api, load_and_validate
+    from generator.ir.nodes import to_json_data
+    from generator.pipeline import build_api, load_and_validate
 
     spec, _ = load_and_validate(args.spec)
     api, _ = build_api(spec, args.package, args.distribution or args.package.replace("_", "-"))
@@ -198,7 +198,7 @@ def cmd_ir(args: argparse.Namespace) -> int:
 def cmd_bundle(args: argparse.Namespace) -> int:
     import yaml
 
-    from .pipeline import load_and_validate
+    from generator.pipeline import load_and_validate
 
     spec, _ = load_and_validate(args.spec)
     text = (

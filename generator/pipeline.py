@@ -8,22 +8,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .build_ir import build_ir
-from .cache import Cache, NoCache, code_digest, digest
-from .config import SPLIT_MODELS_OVER, ClientTarget
-from .forked import Forked
-from .format import format_files
-from .ir import Api
-from .merge import MergedSpec, load_spec
-from .models import ModelsError, ModelsResult, generate_models
-from .problems import ERROR, Problem, SpecError
-from .progress import SILENT, Progress
-from .remote_refs import RemoteRefs
-from .render import header_text, render_package
-from .split_models import split_models
-from .validate import apply_leniency, validate_parts
-from .write import MANIFEST, WriteSummary, manifest_bytes, write_package
+from generator import __version__
+from generator.ir.build import build_ir
+from generator.cache import Cache, NoCache, code_digest, digest
+from generator.config import SPLIT_MODELS_OVER, ClientTarget
+from generator.forked import Forked
+from generator.output.format import format_files
+from generator.ir.nodes import Api
+from generator.spec.merge import MergedSpec, load_spec
+from generator.models.generate import ModelsError, ModelsResult, generate_models
+from generator.problems import ERROR, Problem, SpecError
+from generator.progress import SILENT, Progress
+from generator.spec.remote_refs import RemoteRefs
+from generator.output.render import header_text, render_package
+from generator.models.split import split_models
+from generator.spec.validate import apply_leniency, validate_parts
+from generator.output.write import MANIFEST, WriteSummary, manifest_bytes, write_package
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ def _models_version() -> str:
 
 def package_key(target: ClientTarget, base: Path | None) -> str:
     """Everything a package is made from: spec file names and bytes, templates, names, generator code."""
-    from .merge import display_path, spec_files
+    from generator.spec.merge import display_path, spec_files
 
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(),

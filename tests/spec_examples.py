@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from generator.build_ir import is_json_media
+from generator.ir.build import is_json_media
 from generator.problems import pointer
-from generator.resolve import Resolver
-from generator.validate import iter_operations
+from generator.spec.resolve import Resolver
+from generator.spec.validate import iter_operations
 
 
 def media_examples(document: dict[str, Any], resolver: Resolver):

@@ -21,7 +21,7 @@ from loopback import Reply
 from spec_examples import normalise
 
 from generator.config import load_targets
-from generator.merge import load_spec
+from generator.spec.merge import load_spec
 from generator.pipeline import build_api
 
 CASSETTES = SHARED / "real" / "datadog" / "cassettes"

@@ -13,10 +13,10 @@ from conftest import ROOT, import_generated
 from spec_examples import media_examples, normalise
 
 from generator.config import load_targets
-from generator.merge import load_spec
-from generator.models import generate_models
-from generator.resolve import Resolver
-from generator.schema_types import SchemaTyper
+from generator.spec.merge import load_spec
+from generator.models.generate import generate_models
+from generator.spec.resolve import Resolver
+from generator.ir.schema_types import SchemaTyper
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 

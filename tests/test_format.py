@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from generator.cache import Cache
-from generator.format import _MODE, format_files, split_chunks
+from generator.output.format import _MODE, format_files, split_chunks
 from generator.config import load_targets
 
 

@@ -20,7 +20,7 @@ from conftest import import_generated
 from generator.config import ClientTarget
 from generator.pipeline import build_package
 from generator.problems import SpecError
-from generator.write import write_package
+from generator.output.write import write_package
 
 # Strings that would do something if they ever ran as code or template.
 PAYLOADS = ['"""', "'''", "\\", "{{ 7*7 }}", "{% raw %}", "__import__('builtins').exit(3)", "\n#", "\r\n", "\x00"]

@@ -10,7 +10,7 @@ from conftest import ROOT
 
 from generator.cli import main
 from generator.config import load_targets
-from generator.ir import IR_VERSION
+from generator.ir.nodes import IR_VERSION
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 SNAPSHOTS = ROOT / "tests" / "snapshots"

@@ -19,9 +19,9 @@ from spec_examples import media_examples
 
 from generator.cli import main
 from generator.config import load_targets
-from generator.merge import load_spec
+from generator.spec.merge import load_spec
 from generator.pipeline import build_api
-from generator.resolve import Resolver
+from generator.spec.resolve import Resolver
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 

@@ -100,8 +100,8 @@ def test_datadog_v2_generates_completely(tmp_path):
     assert main(["generate", "--no-cache", "--spec", str(DATADOG), "--package", "datadog_v2", "--output", str(out)]) == 0
     endpoints = sum(p.read_text().count("_runtime.Endpoint(") for p in (out / "datadog_v2" / "api").glob("*.py"))
     assert endpoints == 837
-    from generator.merge import load_spec
-    from generator.models import generate_models
+    from generator.spec.merge import load_spec
+    from generator.models.generate import generate_models
 
     spec = load_spec(DATADOG)
     models = generate_models(spec.document, "#")

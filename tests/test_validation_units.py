@@ -7,8 +7,8 @@ import copy
 
 from conftest import ROOT
 from generator.cli import main
-from generator.validate import _schema_findings
-from generator.validation_units import validate_by_units
+from generator.spec.validate import _schema_findings
+from generator.spec.validation_units import validate_by_units
 
 DOC = {
     "openapi": "3.0.3",
@@ -105,7 +105,7 @@ def test_error_in_a_referenced_schema_names_the_schema_not_the_referrer(tmp_path
 
 def test_second_run_after_one_operation_changed_validates_little(tmp_path, capsys, monkeypatch):
     """Through the CLI and its cache: a changed summary re-validates one path item."""
-    import generator.validate as validate
+    import generator.spec.validate as validate
 
     folder = tmp_path / "spec"
     folder.mkdir()

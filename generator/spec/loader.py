@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from .cache import Cache, code_digest, digest
-from .problems import Problem, SpecError, escape_pointer_token
+from generator.cache import Cache, code_digest, digest
+from generator.problems import Problem, SpecError, escape_pointer_token
 
 # The C parser is several times faster on large specs; fall back to the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

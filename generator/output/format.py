@@ -16,9 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import black
 
-from .cache import Cache, NoCache, digest
-from .progress import SILENT, Progress
-from .source_lines import code_lines
+from generator.cache import Cache, NoCache, digest
+from generator.progress import SILENT, Progress
+from generator.source_lines import code_lines
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
 _CACHE_KIND = "black-" + black.__version__

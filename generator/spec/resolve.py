@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from .merge import MergedSpec
-from .problems import Problem, escape_pointer_token, split_pointer
+from generator.spec.merge import MergedSpec
+from generator.problems import Problem, escape_pointer_token, split_pointer
 
 
 def iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:

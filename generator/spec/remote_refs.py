@@ -10,10 +10,10 @@ import urllib.request
 from typing import Any, Callable
 from urllib.parse import urldefrag, urljoin
 
-from .loader import MAX_FILE_BYTES, load_text
-from .merge import MergedSpec
-from .problems import Problem, SpecError, pointer
-from .resolve import _MISSING, iter_refs, lookup
+from generator.spec.loader import MAX_FILE_BYTES, load_text
+from generator.spec.merge import MergedSpec
+from generator.problems import Problem, SpecError, pointer
+from generator.spec.resolve import _MISSING, iter_refs, lookup
 
 FETCH_TIMEOUT = 15.0
 Fetch = Callable[[str], str]

@@ -6,11 +6,11 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from .merge import HTTP_METHODS, MergedSpec
-from .naming import snake_case
-from .problems import WARNING, Problem, escape_pointer_token, pointer
-from .resolve import Resolver, through_refs
-from .validation_units import Finding, Known, validate_by_units
+from generator.spec.merge import HTTP_METHODS, MergedSpec
+from generator.naming import snake_case
+from generator.problems import WARNING, Problem, escape_pointer_token, pointer
+from generator.spec.resolve import Resolver, through_refs
+from generator.spec.validation_units import Finding, Known, validate_by_units
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache
-from .loader import LoadedFile, load_file
-from .problems import Problem, SpecError, escape_pointer_token
+from generator.cache import Cache
+from generator.spec.loader import LoadedFile, load_file
+from generator.problems import Problem, SpecError, escape_pointer_token
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")

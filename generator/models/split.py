@@ -16,8 +16,8 @@ import ast
 import keyword
 from collections.abc import Iterable
 
-from .naming import snake_case
-from .source_lines import code_lines
+from generator.naming import snake_case
+from generator.source_lines import code_lines
 
 INIT = "__init__.py"
 

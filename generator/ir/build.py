@@ -6,8 +6,8 @@ import keyword
 import re
 from typing import Any
 
-from . import __version__
-from .ir import (
+from generator import __version__
+from generator.ir.nodes import (
     IR_VERSION,
     Api,
     OAuthFlow,
@@ -21,13 +21,13 @@ from .ir import (
     Server,
     ServerVariable,
 )
-from .merge import MergedSpec
-from .models import ModelsResult
-from .naming import RESERVED_ARGUMENTS, class_name, identifier, unique
-from .problems import pointer
-from .resolve import Resolver
-from .schema_types import SchemaTyper, child, union
-from .validate import iter_operations
+from generator.spec.merge import MergedSpec
+from generator.models.generate import ModelsResult
+from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, unique
+from generator.problems import pointer
+from generator.spec.resolve import Resolver
+from generator.ir.schema_types import SchemaTyper, child, union
+from generator.spec.validate import iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"

@@ -1,0 +1,1 @@
+"""Models: pydantic classes from datamodel-code-generator, and their split into modules."""

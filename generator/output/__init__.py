@@ -1,0 +1,1 @@
+"""Code out: render the templates, format with black, write the package."""

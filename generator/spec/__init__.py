@@ -1,0 +1,1 @@
+"""Spec in: load files, merge fragments, fetch remote refs, resolve and validate."""
