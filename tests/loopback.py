@@ -7,7 +7,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 
@@ -30,6 +30,9 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     drop: bool = False  # close the connection mid-response
+    # Sent chunk by chunk (chunked transfer encoding) as the iterable yields: an event stream or a
+    # large download. The iterable may block between chunks to hold the response open.
+    chunks: Iterable[bytes] | None = None
 
 
 class LoopbackServer:
@@ -37,6 +40,7 @@ class LoopbackServer:
         self.requests: list[Recorded] = []
         self.replies: deque[Reply] = deque()
         self.handler: Callable[[Recorded], Reply] | None = None
+        self.aborted_streams = 0  # streamed replies the client hung up on before the end
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -71,6 +75,9 @@ class LoopbackServer:
                 headers = {"Content-Type": content_type, **reply.headers}
                 for key, value in headers.items():
                     self.send_header(key, value)
+                if reply.chunks is not None:
+                    self._send_chunks(reply.chunks)
+                    return
                 if reply.drop:
                     self.send_header("Content-Length", str(len(data) + 100))
                     self.end_headers()
@@ -81,6 +88,20 @@ class LoopbackServer:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _send_chunks(self, chunks: Iterable[bytes]) -> None:
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                try:
+                    for chunk in chunks:
+                        if chunk:
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                            self.wfile.flush()
+                    self.wfile.write(b"0\r\n\r\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    server.aborted_streams += 1
+                    self.close_connection = True
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _handle
 

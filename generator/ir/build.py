@@ -10,7 +10,9 @@ from generator import __version__
 from generator.ir.nodes import (
     IR_VERSION,
     Api,
+    EventStream,
     OAuthFlow,
+    PartEncoding,
     Operation,
     Parameter,
     RequestBody,
@@ -49,6 +51,17 @@ def _pick_media(content: dict[str, Any]) -> str:
         if preferred in content:
             return preferred
     return next(iter(content), "")
+
+
+EVENT_STREAM = "text/event-stream"
+# The fields of one server-sent event: a schema made of these (with `data`) describes whole events.
+EVENT_FIELDS = frozenset({"event", "data", "id", "retry"})
+# Where a spec names the data value that ends an event stream (on the media type or the operation).
+END_MARKER_KEYS = ("x-stream-end", "x-speakeasy-sse-sentinel")
+
+
+def _media_base(media: str) -> str:
+    return media.split(";", 1)[0].strip().lower()
 
 
 def _text(value: Any) -> str:
@@ -204,6 +217,7 @@ class IRBuilder:
         responses = self._responses(operation, op_ptr)
         successes = [r.type for r in responses if r.is_success]
         return_type = union(successes) if successes else "None"
+        event_stream = self._event_stream(operation, op_ptr)
         tags = operation.get("tags") or [DEFAULT_TAG]
         unstable = operation.get("x-unstable")
         http_method = method.upper()
@@ -231,6 +245,8 @@ class IRBuilder:
             security=self._security(operation),
             unstable=(unstable if isinstance(unstable, str) else "unstable") if unstable else "",
             idempotent=idempotent,
+            accept=_accept(responses),
+            event_stream=event_stream,
             extensions=_extensions(operation),
         )
 
@@ -304,7 +320,36 @@ class IRBuilder:
             required=body.get("required") is True,
             description=_text(body.get("description")),
             is_json=is_json,
+            encoding=() if is_json else _encoding(content[media] or {}),
         )
+
+    def _event_stream(self, operation: dict[str, Any], op_ptr: str) -> EventStream | None:
+        """The event stream a success response declares, if any (the first such response wins)."""
+        for status, raw in (operation.get("responses") or {}).items():
+            response = self.resolver.deref(raw)
+            if not str(status).startswith("2") or not isinstance(response, dict):
+                continue
+            content = response.get("content") or {}
+            media = _pick_media(content)
+            if media and _media_base(media) == EVENT_STREAM:
+                target = self.resolver.ref_target(raw)
+                base = target[1:] if target else child(op_ptr, "responses", str(status))
+                stream = self._event_item(content[media] or {}, child(base, "content", media))
+                marker = next((m for m in (_text((content[media] or {}).get(k)) or _text(operation.get(k))
+                                           for k in END_MARKER_KEYS) if m), "")
+                return EventStream(stream.item_type, stream.whole_event, marker)
+        return None
+
+    def _event_item(self, media_object: dict[str, Any], media_ptr: str) -> EventStream:
+        """Each event's type: OpenAPI 3.2's `itemSchema`, else the media type's `schema`."""
+        key = "itemSchema" if isinstance(media_object.get("itemSchema"), dict) else "schema"
+        schema = media_object.get(key)
+        if not isinstance(schema, dict) or not schema:
+            return EventStream("", False, "")
+        resolved = self.resolver.deref(schema)
+        properties = resolved.get("properties") if isinstance(resolved, dict) else None
+        whole = isinstance(properties, dict) and "data" in properties and set(properties) <= EVENT_FIELDS
+        return EventStream(self.typer.annotation(schema, child(media_ptr, key)), whole, "")
 
     def _responses(self, operation: dict[str, Any], op_ptr: str) -> tuple[Response, ...]:
         result = []
@@ -319,6 +364,8 @@ class IRBuilder:
             media = _pick_media(content)
             if not media:
                 annotation = "None"
+            elif _media_base(media) == EVENT_STREAM:
+                annotation = self._event_item(content[media] or {}, child(base, "content", media)).item_type or "None"
             elif is_json_media(media):
                 annotation = self.typer.annotation((content[media] or {}).get("schema") or {},
                                                    child(base, "content", media, "schema"))
@@ -337,6 +384,28 @@ class IRBuilder:
                 )
             )
         return tuple(result)
+
+
+def _accept(responses: tuple[Response, ...]) -> str:
+    """The media types the client can parse from the success responses; JSON when they declare none."""
+    kinds: list[str] = []
+    for response in responses:
+        media = response.content_type
+        if response.is_success and media and media != "*/*" and media not in kinds:
+            kinds.append(media)
+    return ", ".join(kinds) or "application/json"
+
+
+def _encoding(media_object: dict[str, Any]) -> tuple[PartEncoding, ...]:
+    """Each property's `encoding` (style, explode, contentType), in the spec's order."""
+    result = []
+    for name, encoding in (media_object.get("encoding") or {}).items():
+        if not isinstance(encoding, dict):
+            continue
+        style = _text(encoding.get("style")) or "form"
+        explode = encoding.get("explode", style == "form")
+        result.append(PartEncoding(str(name), style, explode is True, _text(encoding.get("contentType"))))
+    return tuple(result)
 
 
 def _resource_class_name(tag: str, taken: set[str]) -> str:

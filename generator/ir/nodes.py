@@ -71,6 +71,25 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class PartEncoding:
+    """The `encoding` of one property of a form or multipart body."""
+
+    name: str  # the property, as on the wire
+    style: str  # form | spaceDelimited | pipeDelimited | deepObject
+    explode: bool
+    content_type: str  # multipart: the part's media type; "" when the spec leaves it to the value
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """A `text/event-stream` success response: the method yields one item per event."""
+
+    item_type: str  # annotation of each item; "" means the raw event (`ServerSentEvent`)
+    whole_event: bool  # the schema describes the whole event (event, data, id, retry), not its data
+    end_marker: str  # a data value that ends the stream (`x-stream-end`), "" when none
+
+
+@dataclass(frozen=True)
 class RequestBody:
     content_type: str  # e.g. "application/json"
     type: str  # annotation of the value the method accepts
@@ -78,6 +97,7 @@ class RequestBody:
     required: bool
     description: str
     is_json: bool  # sent as JSON; otherwise as raw bytes/str/form data
+    encoding: tuple[PartEncoding, ...] = ()  # form and multipart properties the spec gives an `encoding`
 
 
 @dataclass(frozen=True)
@@ -110,6 +130,8 @@ class Operation:
     security: tuple[SecurityRequirement, ...]  # alternatives; empty means no auth
     unstable: str  # x-unstable note; "" when stable
     idempotent: bool  # safe to retry after a server error
+    accept: str = "application/json"  # the `Accept` header: the media types the success responses declare
+    event_stream: EventStream | None = None  # set when the success response is `text/event-stream`
     extensions: dict[str, Any] = field(default_factory=dict)  # the operation's x-* keys
 
     @property

@@ -45,6 +45,27 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Part:
+    """How one property of a form or multipart body goes on the wire (its `encoding` in the spec)."""
+
+    name: str  # on the wire
+    style: str = "form"
+    explode: bool = True
+    content_type: str = ""  # multipart: the part's media type; "" picks one from the value
+
+
+@dataclass(frozen=True)
+class EventStream:
+    """A `text/event-stream` response: how each event becomes an item of the stream."""
+
+    item: Any = None  # type of each event's data, or its text; None: the ServerSentEvent itself
+    whole_event: bool = (
+        False  # the type describes the whole event (event, data, id, retry), not its data
+    )
+    end: str = ""  # a data value that ends the stream, such as "[DONE]"
+
+
+@dataclass(frozen=True)
 class Endpoint(Generic[T]):
     """Everything the runtime needs to know about one operation."""
 
@@ -61,6 +82,9 @@ class Endpoint(Generic[T]):
     content_type: str = ""
     idempotent: bool = False
     unstable: bool = False
+    accept: str = "application/json"  # the success media types the operation declares
+    parts: tuple[Part, ...] = ()  # form and multipart properties with an `encoding` of their own
+    events: EventStream | None = None  # set for `text/event-stream` operations
 
 
 @dataclass(frozen=True)

@@ -86,9 +86,12 @@ def parse_response(endpoint: Endpoint[T], response: httpx.Response, url: str) ->
 class ApiResponse(Generic[T]):
     """The HTTP response of a call made through `with_raw_response`; `.parse()` gives the typed body."""
 
-    def __init__(self, endpoint: Endpoint[T], response: httpx.Response, url: str) -> None:
+    def __init__(
+        self, endpoint: Endpoint[T], response: httpx.Response, url: str, is_async: bool = False
+    ) -> None:
         self._endpoint = endpoint
         self._url = url
+        self._is_async = is_async
         self.http_response = response
 
     @property
@@ -104,6 +107,10 @@ class ApiResponse(Generic[T]):
         return self.http_response.content
 
     def parse(self) -> T:
+        if self._endpoint.events is not None and self.http_response.is_success:
+            from ._streaming import event_stream  # the events of the body already read
+
+            return event_stream(self._endpoint, self.http_response, self._url, self._is_async)  # type: ignore[no-any-return]
         return parse_response(self._endpoint, self.http_response, self._url)
 
     def __repr__(self) -> str:

@@ -16,15 +16,27 @@ from . import errors
 from ._oauth import AsyncClientCredentials, ClientCredentials
 from ._responses import ApiResponse, parse_response
 from ._retries import DEFAULT_MAX_RETRIES, backoff, retry_connection_error, retry_delay
-from ._serialization import build_path, encode_body, serialize_param, serialize_simple
+from ._bodies import encode_body
+from ._serialization import build_path, serialize_param, serialize_simple
+from ._streaming import (
+    AsyncStream,
+    AsyncStreamedResponse,
+    AsyncStreamingCall,
+    ServerSentEvent,
+    Stream,
+    StreamedResponse,
+    StreamingCall,
+)
 from ._types import (
     NOT_GIVEN,
     ApiKeyScheme,
     AsyncToken,
     Endpoint,
+    EventStream,
     HttpScheme,
     NotGiven,
     Param,
+    Part,
     SecurityScheme,
     SyncToken,
     TimeoutTypes,
@@ -72,7 +84,9 @@ class BaseClient:
             name: value for name, value in credentials.items() if value is not None
         }
         self._unstable = frozenset(unstable_operations)
-        self._headers = {"User-Agent": user_agent, "Accept": "application/json", **(headers or {})}
+        # `Accept` is each operation's own, unless the caller set one for every call.
+        self._headers = {"User-Agent": user_agent, **(headers or {})}
+        self._accept_given = any(k.lower() == "accept" for k in self._headers)
         self._secret_query = [
             s.name
             for s in self._schemes.values()
@@ -117,6 +131,8 @@ class BaseClient:
         url = self.base_url + build_path(endpoint.path, path_params)
         query: list[tuple[str, str | int | float | bool | None]] = []
         headers: dict[str, str] = dict(self._headers)
+        if not self._accept_given:
+            headers["Accept"] = endpoint.accept
         cookies: dict[str, str] = {}
         for param in endpoint.params:
             value = params.get(param.argument)
@@ -182,8 +198,10 @@ def _http_auth_value(scheme: SecurityScheme, token: Any) -> str:
     return str(token)
 
 
-# Set while a `with_raw_response` method runs: the request it makes returns the ApiResponse unparsed.
-_RAW_RESPONSE: ContextVar[bool] = ContextVar("_RAW_RESPONSE", default=False)
+# How the request a generated method makes returns: parsed (the plain method), as the raw response
+# (`with_raw_response`), or with headers only, the body left to read (`with_streaming_response`).
+PARSED, RAW, STREAMED = "parsed", "raw", "streamed"
+_RESPONSE_MODE: ContextVar[str] = ContextVar("_RESPONSE_MODE", default=PARSED)
 
 
 def raw_response(method: Callable[P, T]) -> Callable[P, ApiResponse[T]]:
@@ -191,11 +209,11 @@ def raw_response(method: Callable[P, T]) -> Callable[P, ApiResponse[T]]:
 
     @wraps(method)
     def call(*args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
-        token = _RAW_RESPONSE.set(True)
+        token = _RESPONSE_MODE.set(RAW)
         try:
             return cast(ApiResponse[T], method(*args, **kwargs))
         finally:
-            _RAW_RESPONSE.reset(token)
+            _RESPONSE_MODE.reset(token)
 
     return call
 
@@ -205,11 +223,47 @@ def async_raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitab
 
     @wraps(method)
     async def call(*args: P.args, **kwargs: P.kwargs) -> ApiResponse[T]:
-        token = _RAW_RESPONSE.set(True)
+        token = _RESPONSE_MODE.set(RAW)
         try:
             return cast(ApiResponse[T], await method(*args, **kwargs))
         finally:
-            _RAW_RESPONSE.reset(token)
+            _RESPONSE_MODE.reset(token)
+
+    return call
+
+
+def streaming_response(method: Callable[P, T]) -> Callable[P, StreamingCall[T]]:
+    """`method` as a context manager giving the response once its headers arrive (body read on demand)."""
+
+    @wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> StreamingCall[T]:
+        def start() -> Any:
+            token = _RESPONSE_MODE.set(STREAMED)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                _RESPONSE_MODE.reset(token)
+
+        return StreamingCall(start)
+
+    return call
+
+
+def async_streaming_response(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, AsyncStreamingCall[T]]:
+    """`method` as an async context manager giving the response once its headers arrive."""
+
+    @wraps(method)
+    def call(*args: P.args, **kwargs: P.kwargs) -> AsyncStreamingCall[T]:
+        async def start() -> Any:
+            token = _RESPONSE_MODE.set(STREAMED)
+            try:
+                return await method(*args, **kwargs)
+            finally:
+                _RESPONSE_MODE.reset(token)
+
+        return AsyncStreamingCall(start)
 
     return call
 
@@ -253,18 +307,40 @@ class SyncClient(BaseClient):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> T:
-        raw, token = _RAW_RESPONSE.get(), _RAW_RESPONSE.set(
-            False
-        )  # calls made while sending are not raw
+        mode, token = _RESPONSE_MODE.get(), _RESPONSE_MODE.set(
+            PARSED
+        )  # calls made while sending are plain
+        stream = mode == STREAMED or (mode == PARSED and endpoint.events is not None)
         try:
             response, url = self._send(
-                endpoint, path_params, params, body, timeout, max_retries, extra_headers
+                endpoint,
+                path_params,
+                params,
+                body,
+                timeout,
+                max_retries,
+                extra_headers,
+                stream=stream,
             )
         finally:
-            _RAW_RESPONSE.reset(token)
-        if raw:
+            _RESPONSE_MODE.reset(token)
+        if mode == RAW:
             return cast(T, ApiResponse(endpoint, response, url))  # typed by raw_response()
+        if not response.is_success:
+            parse_response(
+                endpoint, response, url
+            )  # raises the ApiError of the status (body already read)
+        if mode == STREAMED:
+            return cast(
+                T, StreamedResponse(endpoint, response, url)
+            )  # typed by streaming_response()
+        if endpoint.events is not None:
+            return cast(T, Stream(endpoint, response, url))
         return parse_response(endpoint, response, url)
+
+    def events(self, endpoint: Endpoint[T], **arguments: Any) -> Stream[T]:
+        """A `text/event-stream` operation: its events, each yielded as it arrives."""
+        return cast(Stream[T], self.request(endpoint, **arguments))
 
     def _send(
         self,
@@ -275,6 +351,7 @@ class SyncClient(BaseClient):
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         extra_headers: Mapping[str, str] | None,
+        stream: bool = False,
     ) -> tuple[httpx.Response, str]:
         self._check_unstable(endpoint)
         retries = self.max_retries if max_retries is None else max_retries
@@ -293,8 +370,9 @@ class SyncClient(BaseClient):
             )
             url = self._log_url(request)
             try:
-                response = self._http.send(request)
-                response.read()
+                response = self._http.send(request, stream=True)
+                if not stream or not response.is_success:
+                    response.read()
             except httpx.TransportError as exc:
                 logger.debug(
                     "%s %s failed: %s (attempt %d)",
@@ -366,18 +444,42 @@ class AsyncClient(BaseClient):
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
     ) -> T:
-        raw, token = _RAW_RESPONSE.get(), _RAW_RESPONSE.set(
-            False
-        )  # calls made while sending are not raw
+        mode, token = _RESPONSE_MODE.get(), _RESPONSE_MODE.set(
+            PARSED
+        )  # calls made while sending are plain
+        stream = mode == STREAMED or (mode == PARSED and endpoint.events is not None)
         try:
             response, url = await self._send(
-                endpoint, path_params, params, body, timeout, max_retries, extra_headers
+                endpoint,
+                path_params,
+                params,
+                body,
+                timeout,
+                max_retries,
+                extra_headers,
+                stream=stream,
             )
         finally:
-            _RAW_RESPONSE.reset(token)
-        if raw:
-            return cast(T, ApiResponse(endpoint, response, url))  # typed by async_raw_response()
+            _RESPONSE_MODE.reset(token)
+        if mode == RAW:
+            return cast(
+                T, ApiResponse(endpoint, response, url, is_async=True)
+            )  # typed by async_raw_response()
+        if not response.is_success:
+            parse_response(
+                endpoint, response, url
+            )  # raises the ApiError of the status (body already read)
+        if mode == STREAMED:
+            return cast(
+                T, AsyncStreamedResponse(endpoint, response, url)
+            )  # typed by async_streaming_response()
+        if endpoint.events is not None:
+            return cast(T, AsyncStream(endpoint, response, url))
         return parse_response(endpoint, response, url)
+
+    async def events(self, endpoint: Endpoint[T], **arguments: Any) -> AsyncStream[T]:
+        """A `text/event-stream` operation: its events, each yielded as it arrives."""
+        return cast(AsyncStream[T], await self.request(endpoint, **arguments))
 
     async def _send(
         self,
@@ -388,6 +490,7 @@ class AsyncClient(BaseClient):
         timeout: TimeoutTypes | NotGiven,
         max_retries: int | None,
         extra_headers: Mapping[str, str] | None,
+        stream: bool = False,
     ) -> tuple[httpx.Response, str]:
         self._check_unstable(endpoint)
         retries = self.max_retries if max_retries is None else max_retries
@@ -406,8 +509,9 @@ class AsyncClient(BaseClient):
             )
             url = self._log_url(request)
             try:
-                response = await self._http.send(request)
-                await response.aread()
+                response = await self._http.send(request, stream=True)
+                if not stream or not response.is_success:
+                    await response.aread()
             except httpx.TransportError as exc:
                 logger.debug(
                     "%s %s failed: %s (attempt %d)",
@@ -442,10 +546,17 @@ __all__ = [
     "AsyncToken",
     "ClientCredentials",
     "Endpoint",
+    "EventStream",
     "HttpScheme",
     "NotGiven",
     "Param",
+    "Part",
     "SecurityScheme",
+    "ServerSentEvent",
+    "Stream",
+    "AsyncStream",
+    "StreamedResponse",
+    "AsyncStreamedResponse",
     "SyncToken",
     "TimeoutTypes",
 ]

@@ -161,6 +161,11 @@ class Incidents:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return IncidentsWithRawResponse(self)
 
+    @property
+    def with_streaming_response(self) -> IncidentsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return IncidentsWithStreamingResponse(self)
+
     def create_incident(
         self,
         *,
@@ -362,6 +367,11 @@ class AsyncIncidents:
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return AsyncIncidentsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncIncidentsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return AsyncIncidentsWithStreamingResponse(self)
 
     async def create_incident(
         self,
@@ -586,5 +596,43 @@ class AsyncIncidentsWithRawResponse:
             resource.create_incident_postmortem_attachment
         )
         self.update_incident_attachment = _runtime.async_raw_response(
+            resource.update_incident_attachment
+        )
+
+
+class IncidentsWithStreamingResponse:
+    """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: Incidents) -> None:
+        self.create_incident = _runtime.streaming_response(resource.create_incident)
+        self.get_incident = _runtime.streaming_response(resource.get_incident)
+        self.delete_incident = _runtime.streaming_response(resource.delete_incident)
+        self.update_incident = _runtime.streaming_response(resource.update_incident)
+        self.create_incident_postmortem_attachment = _runtime.streaming_response(
+            resource.create_incident_postmortem_attachment
+        )
+        self.update_incident_attachment = _runtime.streaming_response(
+            resource.update_incident_attachment
+        )
+
+
+class AsyncIncidentsWithStreamingResponse:
+    """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: AsyncIncidents) -> None:
+        self.create_incident = _runtime.async_streaming_response(resource.create_incident)
+        self.get_incident = _runtime.async_streaming_response(resource.get_incident)
+        self.delete_incident = _runtime.async_streaming_response(resource.delete_incident)
+        self.update_incident = _runtime.async_streaming_response(resource.update_incident)
+        self.create_incident_postmortem_attachment = _runtime.async_streaming_response(
+            resource.create_incident_postmortem_attachment
+        )
+        self.update_incident_attachment = _runtime.async_streaming_response(
             resource.update_incident_attachment
         )

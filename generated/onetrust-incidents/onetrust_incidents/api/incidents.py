@@ -47,6 +47,11 @@ class Incidents:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return IncidentsWithRawResponse(self)
 
+    @property
+    def with_streaming_response(self) -> IncidentsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return IncidentsWithStreamingResponse(self)
+
     def update_incident(
         self,
         incident_id: str,
@@ -84,6 +89,11 @@ class AsyncIncidents:
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return AsyncIncidentsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncIncidentsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return AsyncIncidentsWithStreamingResponse(self)
 
     async def update_incident(
         self,
@@ -130,3 +140,23 @@ class AsyncIncidentsWithRawResponse:
 
     def __init__(self, resource: AsyncIncidents) -> None:
         self.update_incident = _runtime.async_raw_response(resource.update_incident)
+
+
+class IncidentsWithStreamingResponse:
+    """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: Incidents) -> None:
+        self.update_incident = _runtime.streaming_response(resource.update_incident)
+
+
+class AsyncIncidentsWithStreamingResponse:
+    """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: AsyncIncidents) -> None:
+        self.update_incident = _runtime.async_streaming_response(resource.update_incident)

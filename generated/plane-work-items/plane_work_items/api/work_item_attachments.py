@@ -46,6 +46,11 @@ class WorkItemAttachments:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return WorkItemAttachmentsWithRawResponse(self)
 
+    @property
+    def with_streaming_response(self) -> WorkItemAttachmentsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return WorkItemAttachmentsWithStreamingResponse(self)
+
     def update_work_item_attachment(
         self,
         workspace_slug: str,
@@ -94,6 +99,11 @@ class AsyncWorkItemAttachments:
     def with_raw_response(self) -> AsyncWorkItemAttachmentsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return AsyncWorkItemAttachmentsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncWorkItemAttachmentsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return AsyncWorkItemAttachmentsWithStreamingResponse(self)
 
     async def update_work_item_attachment(
         self,
@@ -153,5 +163,29 @@ class AsyncWorkItemAttachmentsWithRawResponse:
 
     def __init__(self, resource: AsyncWorkItemAttachments) -> None:
         self.update_work_item_attachment = _runtime.async_raw_response(
+            resource.update_work_item_attachment
+        )
+
+
+class WorkItemAttachmentsWithStreamingResponse:
+    """Files attached to work items.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: WorkItemAttachments) -> None:
+        self.update_work_item_attachment = _runtime.streaming_response(
+            resource.update_work_item_attachment
+        )
+
+
+class AsyncWorkItemAttachmentsWithStreamingResponse:
+    """Files attached to work items.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: AsyncWorkItemAttachments) -> None:
+        self.update_work_item_attachment = _runtime.async_streaming_response(
             resource.update_work_item_attachment
         )

@@ -6,7 +6,17 @@ A "small" API.
 
 from . import errors
 from ._client import AsyncClient, Client, server_url
-from ._runtime import NOT_GIVEN, ApiResponse, AsyncClientCredentials, ClientCredentials
+from ._runtime import (
+    NOT_GIVEN,
+    ApiResponse,
+    AsyncClientCredentials,
+    AsyncStream,
+    AsyncStreamedResponse,
+    ClientCredentials,
+    ServerSentEvent,
+    Stream,
+    StreamedResponse,
+)
 from ._version import __version__
 
 # `models` and the resource modules are not imported here: they load on first use.
@@ -15,6 +25,11 @@ __all__ = [
     "Client",
     "AsyncClient",
     "ApiResponse",
+    "StreamedResponse",
+    "AsyncStreamedResponse",
+    "Stream",
+    "AsyncStream",
+    "ServerSentEvent",
     "ClientCredentials",
     "AsyncClientCredentials",
     "NOT_GIVEN",

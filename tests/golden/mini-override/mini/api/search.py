@@ -54,6 +54,11 @@ class Search:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return SearchWithRawResponse(self)
 
+    @property
+    def with_streaming_response(self) -> SearchWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return SearchWithStreamingResponse(self)
+
     def list_things(
         self,
         *,
@@ -101,6 +106,11 @@ class AsyncSearch:
     def with_raw_response(self) -> AsyncSearchWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return AsyncSearchWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncSearchWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return AsyncSearchWithStreamingResponse(self)
 
     async def list_things(
         self,
@@ -157,3 +167,23 @@ class AsyncSearchWithRawResponse:
 
     def __init__(self, resource: AsyncSearch) -> None:
         self.list_things = _runtime.async_raw_response(resource.list_things)
+
+
+class SearchWithStreamingResponse:
+    """Search operations.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: Search) -> None:
+        self.list_things = _runtime.streaming_response(resource.list_things)
+
+
+class AsyncSearchWithStreamingResponse:
+    """Search operations.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: AsyncSearch) -> None:
+        self.list_things = _runtime.async_streaming_response(resource.list_things)

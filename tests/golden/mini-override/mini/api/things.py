@@ -114,6 +114,11 @@ class Things:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return ThingsWithRawResponse(self)
 
+    @property
+    def with_streaming_response(self) -> ThingsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return ThingsWithStreamingResponse(self)
+
     def create_thing(
         self,
         *,
@@ -244,6 +249,11 @@ class AsyncThings:
     def with_raw_response(self) -> AsyncThingsWithRawResponse:
         """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
         return AsyncThingsWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncThingsWithStreamingResponse:
+        """The same operations as context managers: the response once its headers arrive, the body read as you go."""
+        return AsyncThingsWithStreamingResponse(self)
 
     async def create_thing(
         self,
@@ -391,3 +401,31 @@ class AsyncThingsWithRawResponse:
         self.delete_thing = _runtime.async_raw_response(resource.delete_thing)
         self.update_thing = _runtime.async_raw_response(resource.update_thing)
         self.copy_thing = _runtime.async_raw_response(resource.copy_thing)
+
+
+class ThingsWithStreamingResponse:
+    """Things and stuff.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: Things) -> None:
+        self.create_thing = _runtime.streaming_response(resource.create_thing)
+        self.get_thing = _runtime.streaming_response(resource.get_thing)
+        self.delete_thing = _runtime.streaming_response(resource.delete_thing)
+        self.update_thing = _runtime.streaming_response(resource.update_thing)
+        self.copy_thing = _runtime.streaming_response(resource.copy_thing)
+
+
+class AsyncThingsWithStreamingResponse:
+    """Things and stuff.
+
+    Each method is a context manager giving the response as soon as its headers arrive: `iter_bytes()`, `iter_text()`, `iter_lines()`, `read()`, `parse()`; the connection is released when the block ends.
+    """
+
+    def __init__(self, resource: AsyncThings) -> None:
+        self.create_thing = _runtime.async_streaming_response(resource.create_thing)
+        self.get_thing = _runtime.async_streaming_response(resource.get_thing)
+        self.delete_thing = _runtime.async_streaming_response(resource.delete_thing)
+        self.update_thing = _runtime.async_streaming_response(resource.update_thing)
+        self.copy_thing = _runtime.async_streaming_response(resource.copy_thing)
