@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import pty
 import subprocess
 import sys
@@ -44,7 +45,8 @@ def test_terminal_shows_stages_and_counts(tmp_path):
     assert process.returncode == 0
     assert "mini: loading" in screen and "mini: validating" in screen
     assert "mini: rendering 6 operations in 2 modules" in screen
-    assert "mini: formatting chunks with black 10/10" in screen
+    # The count follows the number of generated modules: only that it runs to its end is checked.
+    assert re.search(r"mini: formatting chunks with black (\d+)/\1\r", screen)
 
 
 def test_progress_object_is_silent_when_disabled():
