@@ -32,11 +32,11 @@ def test_patch_sends_only_set_fields_and_explicit_null(mini, server):
     assert server.requests[0].headers["content-type"] == "application/json"
 
 
-def test_dict_bodies_are_validated_into_the_model(mini, server):
-    with mini.Client(api_key="k", base_url=server.url) as client:
-        with pytest.raises(Exception) as caught:
+def test_strict_clients_refuse_a_dict_body_the_schema_rejects(mini, server):
+    with mini.Client(api_key="k", base_url=server.url, strict=True) as client:
+        with pytest.raises(mini.errors.RequestValidationError) as caught:
             client.things.create_thing(body={"data": {"id": 5}})
-    assert "validation error" in str(caught.value).lower()
+    assert "create_thing" in str(caught.value) and "data.id" in str(caught.value)
     assert server.requests == []
 
 

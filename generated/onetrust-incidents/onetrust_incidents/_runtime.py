@@ -16,7 +16,7 @@ from . import errors
 from ._oauth import AsyncClientCredentials, ClientCredentials
 from ._responses import ApiResponse, parse_response
 from ._retries import DEFAULT_MAX_RETRIES, backoff, retry_connection_error, retry_delay
-from ._bodies import encode_body
+from ._bodies import encode_body, prepare_body
 from ._serialization import build_path, serialize_param, serialize_simple
 from ._streaming import (
     AsyncStream,
@@ -70,6 +70,7 @@ class BaseClient:
         credentials: Mapping[str, Any],
         timeout: TimeoutTypes | NotGiven,
         max_retries: int,
+        strict: bool = False,
         unstable_operations: Iterable[str],
         user_agent: str,
         headers: Mapping[str, str] | None,
@@ -79,6 +80,9 @@ class BaseClient:
         self.base_url = base_url.rstrip("/")
         self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
+        # Spec drift: False sends a body the schema rejects and returns a response it does not
+        # describe (both with a warning); True refuses and raises instead.
+        self.strict = strict
         self._schemes = dict(schemes)
         self._credentials = {
             name: value for name, value in credentials.items() if value is not None
@@ -306,7 +310,10 @@ class SyncClient(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> T:
+        strict = self.strict if strict is None else strict
+        body = prepare_body(endpoint, body, strict)
         mode, token = _RESPONSE_MODE.get(), _RESPONSE_MODE.set(
             PARSED
         )  # calls made while sending are plain
@@ -325,18 +332,20 @@ class SyncClient(BaseClient):
         finally:
             _RESPONSE_MODE.reset(token)
         if mode == RAW:
-            return cast(T, ApiResponse(endpoint, response, url))  # typed by raw_response()
+            return cast(
+                T, ApiResponse(endpoint, response, url, strict=strict)
+            )  # typed by raw_response()
         if not response.is_success:
             parse_response(
                 endpoint, response, url
             )  # raises the ApiError of the status (body already read)
         if mode == STREAMED:
             return cast(
-                T, StreamedResponse(endpoint, response, url)
+                T, StreamedResponse(endpoint, response, url, strict)
             )  # typed by streaming_response()
         if endpoint.events is not None:
             return cast(T, Stream(endpoint, response, url))
-        return parse_response(endpoint, response, url)
+        return parse_response(endpoint, response, url, strict)
 
     def events(self, endpoint: Endpoint[T], **arguments: Any) -> Stream[T]:
         """A `text/event-stream` operation: its events, each yielded as it arrives."""
@@ -443,7 +452,10 @@ class AsyncClient(BaseClient):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> T:
+        strict = self.strict if strict is None else strict
+        body = prepare_body(endpoint, body, strict)
         mode, token = _RESPONSE_MODE.get(), _RESPONSE_MODE.set(
             PARSED
         )  # calls made while sending are plain
@@ -463,7 +475,7 @@ class AsyncClient(BaseClient):
             _RESPONSE_MODE.reset(token)
         if mode == RAW:
             return cast(
-                T, ApiResponse(endpoint, response, url, is_async=True)
+                T, ApiResponse(endpoint, response, url, is_async=True, strict=strict)
             )  # typed by async_raw_response()
         if not response.is_success:
             parse_response(
@@ -471,11 +483,11 @@ class AsyncClient(BaseClient):
             )  # raises the ApiError of the status (body already read)
         if mode == STREAMED:
             return cast(
-                T, AsyncStreamedResponse(endpoint, response, url)
+                T, AsyncStreamedResponse(endpoint, response, url, strict)
             )  # typed by async_streaming_response()
         if endpoint.events is not None:
             return cast(T, AsyncStream(endpoint, response, url))
-        return parse_response(endpoint, response, url)
+        return parse_response(endpoint, response, url, strict)
 
     async def events(self, endpoint: Endpoint[T], **arguments: Any) -> AsyncStream[T]:
         """A `text/event-stream` operation: its events, each yielded as it arrives."""

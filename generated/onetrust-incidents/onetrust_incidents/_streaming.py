@@ -225,9 +225,12 @@ class StreamedResponse(Generic[T]):
     """The response of a call made through `with_streaming_response`: headers have arrived, the body is
     read only as you ask for it, and the connection is released when the `with` block ends."""
 
-    def __init__(self, endpoint: Endpoint[T], response: httpx.Response, url: str) -> None:
+    def __init__(
+        self, endpoint: Endpoint[T], response: httpx.Response, url: str, strict: bool = False
+    ) -> None:
         self._endpoint = endpoint
         self._url = url
+        self._strict = strict
         self.http_response = response
 
     @property
@@ -255,7 +258,7 @@ class StreamedResponse(Generic[T]):
         if self._endpoint.events is not None:
             return event_stream(self._endpoint, self.http_response, self._url, False)  # type: ignore[no-any-return]
         self.http_response.read()
-        return parse_response(self._endpoint, self.http_response, self._url)
+        return parse_response(self._endpoint, self.http_response, self._url, self._strict)
 
     def close(self) -> None:
         self.http_response.close()
@@ -267,9 +270,12 @@ class StreamedResponse(Generic[T]):
 class AsyncStreamedResponse(Generic[T]):
     """`StreamedResponse` for `AsyncClient`: the same, with `async for` and `await`."""
 
-    def __init__(self, endpoint: Endpoint[T], response: httpx.Response, url: str) -> None:
+    def __init__(
+        self, endpoint: Endpoint[T], response: httpx.Response, url: str, strict: bool = False
+    ) -> None:
         self._endpoint = endpoint
         self._url = url
+        self._strict = strict
         self.http_response = response
 
     @property
@@ -297,7 +303,7 @@ class AsyncStreamedResponse(Generic[T]):
         if self._endpoint.events is not None:
             return event_stream(self._endpoint, self.http_response, self._url, True)  # type: ignore[no-any-return]
         await self.http_response.aread()
-        return parse_response(self._endpoint, self.http_response, self._url)
+        return parse_response(self._endpoint, self.http_response, self._url, self._strict)
 
     async def close(self) -> None:
         await self.http_response.aclose()

@@ -21,6 +21,7 @@ __all__ = [
     "ApiConnectionError",
     "ApiTimeoutError",
     "ResponseValidationError",
+    "RequestValidationError",
     "UnstableOperationError",
     "MissingCredentialsError",
 ]
@@ -97,6 +98,17 @@ class ServerError(ApiError):
 
 class ResponseValidationError(ApiError):
     """A success response whose body does not match what the spec declares."""
+
+
+class RequestValidationError(Error, ValueError):
+    """With `strict=True`: a request body the spec's schema rejects, refused before it is sent."""
+
+    def __init__(self, operation: str, problems: list[str]) -> None:
+        self.operation = operation
+        self.problems = problems
+        super().__init__(
+            f"{operation}: the request body does not match the spec: " + "; ".join(problems)
+        )
 
 
 class ApiConnectionError(Error):

@@ -173,6 +173,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentResponse:
         """Create an incident
 
@@ -192,6 +193,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def get_incident(
@@ -202,6 +204,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentResponse:
         """Get the details of an incident
 
@@ -223,6 +226,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def delete_incident(
@@ -232,6 +236,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> None:
         """Delete an existing incident
 
@@ -251,6 +256,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def update_incident(
@@ -262,6 +268,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentResponse:
         """Update an existing incident
 
@@ -285,6 +292,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def create_incident_postmortem_attachment(
@@ -295,6 +303,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> Attachment:
         """Create postmortem attachment
 
@@ -318,6 +327,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def update_incident_attachment(
@@ -330,6 +340,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> Attachment:
         """Update incident attachment
 
@@ -354,6 +365,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 
@@ -380,6 +392,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentResponse:
         """Create an incident
 
@@ -399,6 +412,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def get_incident(
@@ -409,6 +423,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentResponse:
         """Get the details of an incident
 
@@ -430,6 +445,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def delete_incident(
@@ -439,6 +455,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> None:
         """Delete an existing incident
 
@@ -458,6 +475,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def update_incident(
@@ -469,6 +487,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentResponse:
         """Update an existing incident
 
@@ -492,6 +511,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def create_incident_postmortem_attachment(
@@ -502,6 +522,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> Attachment:
         """Create postmortem attachment
 
@@ -525,6 +546,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def update_incident_attachment(
@@ -537,6 +559,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> Attachment:
         """Update incident attachment
 
@@ -561,6 +584,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 

@@ -60,6 +60,7 @@ class Incidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentInformation:
         """Update Incident
 
@@ -76,6 +77,7 @@ class Incidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 
@@ -103,6 +105,7 @@ class AsyncIncidents:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> IncidentInformation:
         """Update Incident
 
@@ -119,6 +122,7 @@ class AsyncIncidents:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 

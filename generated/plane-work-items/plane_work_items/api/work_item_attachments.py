@@ -62,6 +62,7 @@ class WorkItemAttachments:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> WorkItemAttachment | None:
         """Update an attachment
 
@@ -86,6 +87,7 @@ class WorkItemAttachments:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 
@@ -116,6 +118,7 @@ class AsyncWorkItemAttachments:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> WorkItemAttachment | None:
         """Update an attachment
 
@@ -140,6 +143,7 @@ class AsyncWorkItemAttachments:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 

@@ -4,12 +4,40 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import IO, Any
 
+from . import errors
+from ._drift import request_problems, wire_value
 from ._forms import multipart, urlencoded
 from ._serialization import is_json_media, jsonable
-from ._types import Endpoint, base_model, resolve_type
+from ._types import Endpoint, resolve_type
+
+logger = logging.getLogger(__package__)
+
+
+def prepare_body(endpoint: Endpoint[Any], body: Any, strict: bool) -> Any:
+    """A JSON body given as data, put in wire form once per call: the caller's values unchanged, Python
+    field names mapped to wire names. Where the spec's schema disagrees, the body is still sent (the
+    spec may be the one that is wrong) with a warning, unless `strict` asks to refuse it."""
+    if not isinstance(body, (Mapping, list)) or not is_json_media(
+        endpoint.content_type or "application/json"
+    ):
+        return body
+    model = resolve_type(endpoint.body_model)
+    data = wire_value(model if model is not None else Any, body)
+    found = request_problems(model, data)
+    if found:
+        if strict:
+            raise errors.RequestValidationError(endpoint.method_name, found)
+        logger.warning(
+            "%s: the request body does not match the spec, sent as given: %s",
+            endpoint.method_name,
+            "; ".join(found),
+            extra={"problems": found},
+        )
+    return data
 
 
 def encode_body(
@@ -21,13 +49,7 @@ def encode_body(
     content_type = endpoint.content_type or "application/json"
     media = content_type.split(";", 1)[0].strip().lower()
     if is_json_media(media):
-        model = resolve_type(endpoint.body_model)
-        if (
-            isinstance(body, Mapping)
-            and isinstance(model, type)
-            and issubclass(model, base_model())
-        ):
-            body = model.model_validate(body)
+        # Data was put in wire form by `prepare_body`; a model dumps the fields the caller set.
         data = json.dumps(jsonable(body), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return data, {"headers": {"Content-Type": content_type}}
     if media == "multipart/form-data":

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -10,6 +11,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from . import errors
+from ._drift import lenient
+from ._drift import problems as drift_problems
 from ._types import Endpoint, base_model, resolve_type
 
 # pydantic's ValidationError is a ValueError, which is what the parsing code catches.
@@ -17,6 +20,8 @@ if TYPE_CHECKING:
     from pydantic import TypeAdapter
 
 T = TypeVar("T")
+
+logger = logging.getLogger(__package__)
 
 
 @lru_cache(maxsize=None)
@@ -53,21 +58,42 @@ def _raw_body(response: httpx.Response) -> Any:
         return response.text
 
 
-def parse_response(endpoint: Endpoint[T], response: httpx.Response, url: str) -> T:
+def parse_response(
+    endpoint: Endpoint[T],
+    response: httpx.Response,
+    url: str,
+    strict: bool = False,
+    found: list[str] | None = None,
+) -> T:
+    """The typed body of a success response, or the ApiError of its status. A success body the spec does
+    not describe exactly still returns its data (with a warning, its problems added to `found`) unless
+    `strict` asks to raise `ResponseValidationError`."""
     declared, kind = _declared(endpoint.responses, response.status_code)
     kind = resolve_type(kind)
     if response.is_success:
         try:
             return _decode(response, kind if declared else None)  # type: ignore[no-any-return]
         except ValueError as exc:
-            raise errors.ResponseValidationError(
-                status_code=response.status_code,
-                method=endpoint.method,
-                url=url,
-                headers=response.headers,
-                body=_raw_body(response),
-                response=response,
-            ) from exc
+            data = _raw_body(response)
+            if strict or not isinstance(data, (dict, list)):
+                raise errors.ResponseValidationError(
+                    status_code=response.status_code,
+                    method=endpoint.method,
+                    url=url,
+                    headers=response.headers,
+                    body=data,
+                    response=response,
+                ) from exc
+            problems = drift_problems(exc)
+            if found is not None:
+                found.extend(problems)
+            logger.warning(
+                "%s: the response does not match the spec, returned as far as it fits: %s",
+                endpoint.method_name,
+                "; ".join(problems),
+                extra={"problems": problems},
+            )
+            return lenient(kind, data)  # type: ignore[no-any-return]
     body: Any
     try:
         body = _decode(response, kind) if declared and kind is not None else _raw_body(response)
@@ -87,12 +113,20 @@ class ApiResponse(Generic[T]):
     """The HTTP response of a call made through `with_raw_response`; `.parse()` gives the typed body."""
 
     def __init__(
-        self, endpoint: Endpoint[T], response: httpx.Response, url: str, is_async: bool = False
+        self,
+        endpoint: Endpoint[T],
+        response: httpx.Response,
+        url: str,
+        is_async: bool = False,
+        strict: bool = False,
     ) -> None:
         self._endpoint = endpoint
         self._url = url
         self._is_async = is_async
+        self._strict = strict
         self.http_response = response
+        # What `.parse()` found the body to disagree with the spec on (the data is returned all the same).
+        self.problems: list[str] = []
 
     @property
     def status_code(self) -> int:
@@ -111,7 +145,10 @@ class ApiResponse(Generic[T]):
             from ._streaming import event_stream  # the events of the body already read
 
             return event_stream(self._endpoint, self.http_response, self._url, self._is_async)  # type: ignore[no-any-return]
-        return parse_response(self._endpoint, self.http_response, self._url)
+        self.problems = []
+        return parse_response(
+            self._endpoint, self.http_response, self._url, self._strict, self.problems
+        )
 
     def __repr__(self) -> str:
         return f"<ApiResponse [{self.status_code}] {self._endpoint.method} {self._url}>"

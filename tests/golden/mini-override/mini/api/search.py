@@ -70,6 +70,7 @@ class Search:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> list[Thing]:
         """List things.
 
@@ -93,6 +94,7 @@ class Search:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 
@@ -123,6 +125,7 @@ class AsyncSearch:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> list[Thing]:
         """List things.
 
@@ -146,6 +149,7 @@ class AsyncSearch:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 

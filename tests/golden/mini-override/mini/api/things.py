@@ -126,6 +126,7 @@ class Things:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse:
         """Create a thing.
 
@@ -139,6 +140,7 @@ class Things:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def get_thing(
@@ -149,6 +151,7 @@ class Things:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse:
         """Get a thing.
 
@@ -164,6 +167,7 @@ class Things:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def delete_thing(
@@ -173,6 +177,7 @@ class Things:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> None:
         """Args:
         thing_id: thing_id
@@ -184,6 +189,7 @@ class Things:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def update_thing(
@@ -194,6 +200,7 @@ class Things:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse | None:
         """Update a thing.
 
@@ -211,6 +218,7 @@ class Things:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     def copy_thing(
@@ -221,6 +229,7 @@ class Things:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse:
         """Copy a thing; safe to retry thanks to the idempotency key.
 
@@ -236,6 +245,7 @@ class Things:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 
@@ -262,6 +272,7 @@ class AsyncThings:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse:
         """Create a thing.
 
@@ -275,6 +286,7 @@ class AsyncThings:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def get_thing(
@@ -285,6 +297,7 @@ class AsyncThings:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse:
         """Get a thing.
 
@@ -300,6 +313,7 @@ class AsyncThings:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def delete_thing(
@@ -309,6 +323,7 @@ class AsyncThings:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> None:
         """Args:
         thing_id: thing_id
@@ -320,6 +335,7 @@ class AsyncThings:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def update_thing(
@@ -330,6 +346,7 @@ class AsyncThings:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse | None:
         """Update a thing.
 
@@ -347,6 +364,7 @@ class AsyncThings:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
     async def copy_thing(
@@ -357,6 +375,7 @@ class AsyncThings:
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
     ) -> ThingResponse:
         """Copy a thing; safe to retry thanks to the idempotency key.
 
@@ -372,6 +391,7 @@ class AsyncThings:
             timeout=timeout,
             max_retries=max_retries,
             extra_headers=extra_headers,
+            strict=strict,
         )
 
 
