@@ -18,7 +18,7 @@ def test_piped_output_is_one_summary_line(tmp_path):
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0
-    assert result.stdout == "mini: 19 added, 0 changed, 0 removed, 0 unchanged\n"
+    assert result.stdout == "mini: 20 added, 0 changed, 0 removed, 0 unchanged\n"
     assert result.stderr == ""
 
 
@@ -44,7 +44,7 @@ def test_terminal_shows_stages_and_counts(tmp_path):
     assert process.returncode == 0
     assert "mini: loading" in screen and "mini: validating" in screen
     assert "mini: rendering 6 operations in 2 modules" in screen
-    assert "mini: formatting chunks with black 10/10" in screen
+    assert "mini: formatting chunks with black 16/16" in screen
 
 
 def test_progress_object_is_silent_when_disabled():

@@ -26,6 +26,7 @@ from generator.models.generate import ModelsResult
 from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, unique
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
+from generator.ir.pagination import PaginationReader
 from generator.ir.schema_types import SchemaTyper, child, union
 from generator.spec.validate import iter_operations
 
@@ -65,6 +66,7 @@ class IRBuilder:
         self.document = spec.document
         self.resolver = Resolver(spec)
         self.typer = SchemaTyper(self.resolver, models.class_by_pointer, models.kind_by_class)
+        self.pagination = PaginationReader(spec, self.resolver, self.typer)
         self.models = models
         self.package = package
         self.distribution = distribution
@@ -192,6 +194,7 @@ class IRBuilder:
                     operations=tuple(operations),
                     model_imports=tuple(sorted(names & model_names)),
                     typing_imports=("Any",) if "Any" in names else (),
+                    paginated=any(op.pagination for op in operations),
                 )
             )
         return tuple(resources)
@@ -212,9 +215,10 @@ class IRBuilder:
             or operation.get("x-idempotent") is True
             or any(p.location == "header" and p.name.lower() == "idempotency-key" for p in params)
         )
+        method_name = identifier(op_id, "operation")
         return Operation(
             operation_id=op_id,
-            method_name=identifier(op_id, "operation"),
+            method_name=method_name,
             http_method=http_method,
             path=path,
             summary=_text(operation.get("summary")),
@@ -231,6 +235,7 @@ class IRBuilder:
             security=self._security(operation),
             unstable=(unstable if isinstance(unstable, str) else "unstable") if unstable else "",
             idempotent=idempotent,
+            pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses),
             extensions=_extensions(operation),
         )
 
@@ -356,6 +361,8 @@ def _annotation_names(op: Operation) -> set[str]:
     texts = [p.type for p in op.parameters] + [r.type for r in op.responses] + [op.return_type]
     if op.body:
         texts += [op.body.type, op.body.model]
+    if op.pagination:
+        texts.append(op.pagination.item_type)
     return {name for text in texts for name in _NAME.findall(text)}
 
 
