@@ -6,27 +6,55 @@ from __future__ import annotations
 
 import copy
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from ._types import base_model
 
 
-@dataclass(frozen=True)
 class Paging:
-    """How one operation pages: where the limit and the position go, where the items and next cursor are."""
+    """How one operation pages: where the limit and the position go, where the items and next cursor are.
 
-    style: str  # offset | page | cursor
-    results_path: tuple[str, ...]  # keys from the response body to the list of items
-    limit_param: str = ""  # the argument (key in `params`) carrying the page size
-    limit_body_path: tuple[str, ...] = ()  # or: keys into the JSON request body
-    limit_default: int | None = None  # page size when the body does not set one
-    position_param: str = ""  # the argument carrying the offset, page number or cursor
-    position_body_path: tuple[str, ...] = ()  # or: keys into the JSON request body (a cursor)
-    page_start: int = 0  # style page: the number of the first page
-    cursor_path: tuple[
-        str, ...
-    ] = ()  # style cursor: keys from the response body to the next cursor
+    A plain class: as a dataclass it would be most of the import time of every resource that pages.
+    """
+
+    __slots__ = (
+        "style",
+        "results_path",
+        "limit_param",
+        "limit_body_path",
+        "limit_default",
+        "position_param",
+        "position_body_path",
+        "page_start",
+        "cursor_path",
+    )
+
+    def __init__(
+        self,
+        *,
+        style: str,
+        results_path: tuple[str, ...],
+        limit_param: str = "",
+        limit_body_path: tuple[str, ...] = (),
+        limit_default: int | None = None,
+        position_param: str = "",
+        position_body_path: tuple[str, ...] = (),
+        page_start: int = 0,
+        cursor_path: tuple[str, ...] = (),
+    ) -> None:
+        self.style = style  # offset | page | cursor
+        self.results_path = results_path  # keys from the response body to the list of items
+        self.limit_param = limit_param  # the argument (key in `params`) carrying the page size
+        self.limit_body_path = limit_body_path  # or: keys into the JSON request body
+        self.limit_default = limit_default  # page size when the body does not set one
+        self.position_param = (
+            position_param  # the argument carrying the offset, page number or cursor
+        )
+        self.position_body_path = position_body_path  # or: keys into the JSON request body
+        self.page_start = page_start  # style page: the number of the first page
+        self.cursor_path = (
+            cursor_path  # style cursor: keys from the response body to the next cursor
+        )
 
 
 def _field(value: Any, key: str) -> Any:
