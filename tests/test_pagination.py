@@ -8,6 +8,7 @@ page size. Datadog's recorded paged walk is replayed in test_cassettes.py.
 from __future__ import annotations
 
 import importlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -250,6 +251,27 @@ def test_mypy_strict_rejects_misuse_of_the_items(paged_package):
     assert 'Incompatible return value type (got "Item", expected "int")' in errors[0]
     assert '"AsyncIterator[Item]" has no attribute "__iter__"' in errors[1]  # async: only `async for`
     assert 'Unexpected keyword argument "page_offset"' in errors[2]  # the walk owns the offset
+
+
+def test_the_ir_describes_each_walk(capsys):
+    assert main(["ir", str(FIXTURES / "paged"), "--package", "paged"]) == 0
+    operations = {op["operation_id"]: op for r in json.loads(capsys.readouterr().out)["resources"]
+                  for op in r["operations"]}
+    walks = {name: op["pagination"] for name, op in operations.items()}
+    assert {name: (w["style"], w["item_type"], w["limit_param"], w["limit_default"], w["position_param"])
+            for name, w in walks.items()} == {
+        "ListOffsetItems": ("offset", "Item", "page_size", 3, "page_offset"),
+        "ListNumberedItems": ("page", "Item", "per_page", 2, "page"),
+        "ListCursorItems": ("cursor", "Item", "limit", 2, "cursor"),
+        "ListEvents": ("cursor", "Item", "", None, "after"),
+        "SearchItems": ("cursor", "Item", "", 2, ""),
+    }
+    assert walks["ListNumberedItems"]["results_path"] == ["results", "items"]
+    assert walks["ListNumberedItems"]["page_start"] == 1
+    assert walks["SearchItems"]["limit_body_path"] == ["page", "limit"]
+    assert walks["SearchItems"]["position_body_path"] == ["page", "cursor"]
+    assert walks["ListCursorItems"]["cursor_path"] == ["meta", "page", "next-cursor"]
+    assert [p["python_name"] for p in walks["ListOffsetItems"]["params"]] == ["q", "page_size"]
 
 
 # -- bad x-pagination ------------------------------------------------------------------------------
