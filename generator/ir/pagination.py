@@ -49,10 +49,11 @@ class PaginationReader:
         cursor_path = self._dotted(raw, "cursorPath", ptr) if style == "cursor" else ()
         by_wire = {p.name: p for p in params if p.location != "path"}
 
-        limit_param, limit_body_path, limit_default = "", (), None
+        limit_param, limit_default = "", None
+        limit_body_path: tuple[str, ...] = ()
         if "limitParam" in raw:
             limit_param, limit_body_path = self._target(raw, "limitParam", ptr, by_wire, body)
-            limit_default = self._limit_default(operation, op_ptr, by_wire, limit_param, limit_body_path)
+            limit_default = self._limit_default(operation, op_ptr, by_wire, limit_param, limit_body_path, body)
         elif style != "cursor":
             self._fail(ptr, f"x-pagination with {position_key} needs limitParam")
         position_param, position_body_path = self._target(raw, position_key, ptr, by_wire, body)
@@ -102,16 +103,15 @@ class PaginationReader:
 
     def _limit_default(
         self, operation: dict[str, Any], op_ptr: str, by_wire: dict[str, Parameter], python_name: str,
-        body_path: tuple[str, ...],
+        body_path: tuple[str, ...], body: RequestBody | None,
     ) -> int | None:
         if python_name:
             wire = next(name for name, p in by_wire.items() if p.python_name == python_name)
             schema = self._parameter_schema(operation, op_ptr, wire)
-        else:
-            request = self.resolver.deref(operation.get("requestBody") or {})
-            content = request.get("content") or {}
-            media = next((m for m in content if (content[m] or {}).get("schema") is not None), None)
-            schema = self._walk(content[media]["schema"], "", body_path)[0] if media else None
+        else:  # the body is JSON: _target checked it
+            content = self.resolver.deref(operation["requestBody"]).get("content") or {}
+            media = content.get(body.content_type if body else "") or {}
+            schema = self._walk(media.get("schema"), "", body_path)[0]
         default = schema.get("default") if isinstance(schema, dict) else None
         return default if isinstance(default, int) and not isinstance(default, bool) else None
 
