@@ -7,6 +7,7 @@ response model with undocumented fields kept, error bodies into an error carryin
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 from pathlib import Path
@@ -60,7 +61,7 @@ INTERACTIONS = list(interactions())
 def test_every_documented_operation_has_recorded_traffic():
     replayed = {p.values[2].method_name for p in INTERACTIONS}
     assert {"create_incident", "get_incident", "update_incident", "delete_incident",
-            "update_incident_attachment"} <= replayed
+            "update_incident_attachment", "list_incidents", "list_incident_attachments"} <= replayed
 
 
 @pytest.mark.parametrize("interaction, resource, op, path_values", INTERACTIONS)
@@ -112,3 +113,53 @@ def test_recorded_interaction_replays(interaction, resource, op, path_values, se
         if hasattr(body, "model_dump"):
             body = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
         assert body == recorded_json
+
+
+# -- the recorded paged walk through list_incidents_with_pagination -------------------------------
+
+PAGED_WALK = CASSETTES / "get_a_list_of_incidents_returns_ok_response_with_pagination.yaml"
+
+
+def recorded_walk():
+    """(request URI, response body) of each recorded page, in order."""
+    interactions = yaml.safe_load(PAGED_WALK.read_text())["interactions"]
+    return [(urlsplit(i["request"]["uri"]), json.loads(i["response"]["body"]["string"])) for i in interactions]
+
+
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+async def test_recorded_paged_walk_replays_through_with_pagination(flavor, server):
+    walk = recorded_walk()
+    by_query = {tuple(parse_qsl(uri.query)): body for uri, body in walk}
+    server.handler = lambda request: Reply(200, by_query.get(tuple(request.query), {"errors": ["not recorded"]}))
+    package = import_generated(TARGET.output, TARGET.package)
+    models = importlib.import_module(f"{TARGET.package}.models")
+    kwargs = dict(api_key="k", app_key="a", base_url=server.url, max_retries=0, unstable_operations={"list_incidents"})
+    if flavor == "async":
+        async with package.AsyncClient(**kwargs) as client:
+            incidents = [i async for i in client.incidents.list_incidents_with_pagination(page_size=2)]
+    else:
+        with package.Client(**kwargs) as client:
+            incidents = list(client.incidents.list_incidents_with_pagination(page_size=2))
+
+    # the requests the vendor's client made, in order: page[size]=2, then with page[offset]=2
+    assert [(r.method, r.path, r.query) for r in server.requests] == [
+        ("GET", uri.path, parse_qsl(uri.query)) for uri, _ in walk]
+    # every item of every page (2, then 1: shorter than the page size, the walk ends), whole and typed
+    recorded = [item for _, body in walk for item in body["data"]]
+    assert len(recorded) == 3
+    assert all(isinstance(incident, models.IncidentResponseData) for incident in incidents)
+    assert [normalise(i.model_dump(mode="json", by_alias=True, exclude_unset=True)) for i in incidents] == [
+        normalise(item) for item in recorded]
+
+
+def test_recorded_pages_are_fetched_only_as_items_are_used(server):
+    server.reply(*(Reply(200, body) for _, body in recorded_walk()))
+    package = import_generated(TARGET.output, TARGET.package)
+    with package.Client(api_key="k", app_key="a", base_url=server.url, unstable_operations={"list_incidents"}) as client:
+        incidents = client.incidents.list_incidents_with_pagination(page_size=2)
+        assert server.requests == []  # nothing is sent before the first item is asked for
+        next(incidents), next(incidents)
+        assert len(server.requests) == 1
+        next(incidents)
+        assert len(server.requests) == 2
+        assert next(incidents, None) is None and len(server.requests) == 2

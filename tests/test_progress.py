@@ -19,7 +19,8 @@ def test_piped_output_is_one_summary_line(tmp_path):
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0
-    assert result.stdout == "mini: 23 added, 0 changed, 0 removed, 0 unchanged\n"
+    written = sum(1 for p in (tmp_path / "out").rglob("*") if p.is_file())  # the manifest included
+    assert result.stdout == f"mini: {written} added, 0 changed, 0 removed, 0 unchanged\n"
     assert result.stderr == ""
 
 

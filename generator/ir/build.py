@@ -28,13 +28,16 @@ from generator.models.generate import ModelsResult
 from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, unique
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
+from generator.ir.pagination import PaginationReader
 from generator.ir.schema_types import SchemaTyper, child, union
 from generator.spec.validate import iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"
 # Constructor arguments every client has; server variables and credentials must not take them.
-CLIENT_ARGUMENTS = frozenset({"base_url", "timeout", "max_retries", "http_client", "unstable_operations", "headers"})
+CLIENT_ARGUMENTS = frozenset(
+    {"base_url", "timeout", "max_retries", "http_client", "unstable_operations", "headers", "strict"}
+)
 
 
 def is_json_media(media_type: str) -> bool:
@@ -78,6 +81,7 @@ class IRBuilder:
         self.document = spec.document
         self.resolver = Resolver(spec)
         self.typer = SchemaTyper(self.resolver, models.class_by_pointer, models.kind_by_class)
+        self.pagination = PaginationReader(spec, self.resolver, self.typer)
         self.models = models
         self.package = package
         self.distribution = distribution
@@ -187,7 +191,8 @@ class IRBuilder:
             op = self._operation(path, method, operation, op_ptr)
             by_tag.setdefault(op.tag, []).append(op)
         tag_docs = {t.get("name"): t for t in self.document.get("tags") or [] if isinstance(t, dict)}
-        taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "with_raw_response"}
+        # Attributes and methods the client classes have: a resource must not shadow them.
+        taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "request", "request_events", "with_raw_response"}
         model_names = set(self.models.kind_by_class)
         # Resource classes share modules with model imports and the client classes: keep them apart.
         taken_classes: set[str] = model_names | {"Client", "AsyncClient", "Any", "Mapping"}
@@ -205,6 +210,7 @@ class IRBuilder:
                     operations=tuple(operations),
                     model_imports=tuple(sorted(names & model_names)),
                     typing_imports=("Any",) if "Any" in names else (),
+                    paginated=any(op.pagination for op in operations),
                 )
             )
         return tuple(resources)
@@ -226,9 +232,10 @@ class IRBuilder:
             or operation.get("x-idempotent") is True
             or any(p.location == "header" and p.name.lower() == "idempotency-key" for p in params)
         )
+        method_name = identifier(op_id, "operation")
         return Operation(
             operation_id=op_id,
-            method_name=identifier(op_id, "operation"),
+            method_name=method_name,
             http_method=http_method,
             path=path,
             summary=_text(operation.get("summary")),
@@ -247,6 +254,7 @@ class IRBuilder:
             idempotent=idempotent,
             accept=_accept(responses),
             event_stream=event_stream,
+            pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses),
             extensions=_extensions(operation),
         )
 
@@ -425,6 +433,8 @@ def _annotation_names(op: Operation) -> set[str]:
     texts = [p.type for p in op.parameters] + [r.type for r in op.responses] + [op.return_type]
     if op.body:
         texts += [op.body.type, op.body.model]
+    if op.pagination:
+        texts.append(op.pagination.item_type)
     return {name for text in texts for name in _NAME.findall(text)}
 
 

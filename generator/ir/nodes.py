@@ -111,6 +111,24 @@ class Response:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    """How an operation with `x-pagination` is walked page by page, as `<method_name>` iterating items."""
+
+    method_name: str  # the iterating method, e.g. "list_incidents_with_pagination"
+    style: str  # offset | page | cursor
+    item_type: str  # annotation of one item of the list at results_path, e.g. "IncidentResponseData"
+    results_path: tuple[str, ...]  # wire keys from the response body to the list of items, e.g. ("data",)
+    limit_param: str  # python_name of the page-size parameter; "" when the limit is in the body
+    limit_body_path: tuple[str, ...]  # wire keys into the JSON request body to the limit; () for a parameter
+    limit_default: int | None  # the limit's default in the spec; None when it has none
+    position_param: str  # python_name of the offset / page number / cursor parameter; "" when in the body
+    position_body_path: tuple[str, ...]  # wire keys into the request body to the cursor; () for a parameter
+    page_start: int  # style "page": the number of the first page (pageStart, default 0)
+    cursor_path: tuple[str, ...]  # style "cursor": wire keys from the response body to the next cursor
+    params: tuple[Parameter, ...]  # the iterating method's keyword parameters: the operation's minus the position
+
+
+@dataclass(frozen=True)
 class Operation:
     operation_id: str
     method_name: str  # snake_case operationId
@@ -132,6 +150,7 @@ class Operation:
     idempotent: bool  # safe to retry after a server error
     accept: str = "application/json"  # the `Accept` header: the media types the success responses declare
     event_stream: EventStream | None = None  # set when the success response is `text/event-stream`
+    pagination: Pagination | None = None  # from x-pagination; None when the operation is not paged
     extensions: dict[str, Any] = field(default_factory=dict)  # the operation's x-* keys
 
     @property
@@ -149,6 +168,7 @@ class Resource:
     operations: tuple[Operation, ...]
     model_imports: tuple[str, ...]  # model classes its operations name, sorted
     typing_imports: tuple[str, ...]  # names from `typing` its annotations use, e.g. ("Any",)
+    paginated: bool = False  # some operation has `pagination`: the module imports the page walker
 
 
 @dataclass(frozen=True)

@@ -188,6 +188,25 @@ class IncidentRespondersType(OpenEnum):
     INCIDENT_RESPONDERS = "incident_responders"
 
 
+class IncidentResponseMetaPagination(ApiModel):
+    """
+    Pagination properties.
+    """
+
+    next_offset: Annotated[int | None, Field(examples=[1000])] = None
+    """
+    The index of the first element in the next page of results. Equal to page size added to the current offset.
+    """
+    offset: Annotated[int | None, Field(examples=[10])] = None
+    """
+    The index of the first element in the results.
+    """
+    size: Annotated[int | None, Field(examples=[1000])] = None
+    """
+    Maximum size of pages to return.
+    """
+
+
 class IncidentSeverity(OpenEnum):
     """
     The incident severity.
@@ -532,6 +551,14 @@ class IncidentFieldAttributesSingleValue(ApiModel):
     """
     The single value selected for this field.
     """
+
+
+class IncidentResponseMeta(ApiModel):
+    """
+    The metadata object containing pagination metadata.
+    """
+
+    pagination: IncidentResponseMetaPagination | None = None
 
 
 class IncidentTimelineCellMarkdownCreateAttributes(ApiModel):
@@ -1178,6 +1205,22 @@ class IncidentUpdateRequest(ApiModel):
     data: IncidentUpdateData
 
 
+class IncidentsResponse(ApiModel):
+    """
+    Response with a list of incidents.
+    """
+
+    data: list[IncidentResponseData]
+    """
+    An array of incidents.
+    """
+    included: list[IncidentUserData | IncidentAttachmentData] | None = None
+    """
+    Included related resources that the user requested.
+    """
+    meta: IncidentResponseMeta | None = None
+
+
 class PostmortemAttachmentRequest(ApiModel):
     """
     Request to create a postmortem attachment.
@@ -1196,6 +1239,15 @@ class Attachment(ApiModel):
     """
     A list of related objects included in the response.
     """
+
+
+class AttachmentArray(ApiModel):
+    """
+    A list of incident attachments.
+    """
+
+    data: list[AttachmentData]
+    included: list[AttachmentIncluded] | None = None
 
 
 class IncidentResponse(ApiModel):

@@ -347,7 +347,7 @@ class SyncClient(BaseClient):
             return cast(T, Stream(endpoint, response, url))
         return parse_response(endpoint, response, url, strict)
 
-    def events(self, endpoint: Endpoint[T], **arguments: Any) -> Stream[T]:
+    def request_events(self, endpoint: Endpoint[T], **arguments: Any) -> Stream[T]:
         """A `text/event-stream` operation: its events, each yielded as it arrives."""
         return cast(Stream[T], self.request(endpoint, **arguments))
 
@@ -489,7 +489,7 @@ class AsyncClient(BaseClient):
             return cast(T, AsyncStream(endpoint, response, url))
         return parse_response(endpoint, response, url, strict)
 
-    async def events(self, endpoint: Endpoint[T], **arguments: Any) -> AsyncStream[T]:
+    async def request_events(self, endpoint: Endpoint[T], **arguments: Any) -> AsyncStream[T]:
         """A `text/event-stream` operation: its events, each yielded as it arrives."""
         return cast(AsyncStream[T], await self.request(endpoint, **arguments))
 

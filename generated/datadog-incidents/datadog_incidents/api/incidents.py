@@ -3,25 +3,63 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from functools import partial
 from typing import Any, TYPE_CHECKING
 
-from .. import _runtime
+from .. import _pagination, _runtime
 
 # Models load on an operation's first call: the endpoints below name them as text.
 if TYPE_CHECKING:
     from ..models import (
         APIErrorResponse,
         Attachment,
+        AttachmentArray,
         IncidentCreateRequest,
         IncidentRelatedObject,
         IncidentResponse,
+        IncidentResponseData,
         IncidentUpdateRequest,
+        IncidentsResponse,
         JSONAPIErrorResponse,
         PatchAttachmentRequest,
         PostmortemAttachmentRequest,
     )
 
+
+_LIST_INCIDENTS: _runtime.Endpoint[IncidentsResponse] = _runtime.Endpoint(
+    operation_id="ListIncidents",
+    method_name="list_incidents",
+    method="GET",
+    path="/api/v2/incidents",
+    responses={
+        "200": "IncidentsResponse",
+        "400": "APIErrorResponse",
+        "401": "APIErrorResponse",
+        "403": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
+    },
+    params=(
+        _runtime.Param("include", "query", "form", False, "include"),
+        _runtime.Param("page[size]", "query", "form", True, "page_size"),
+        _runtime.Param("page[offset]", "query", "form", True, "page_offset"),
+    ),
+    security=(
+        ("apiKeyAuth", "appKeyAuth"),
+        ("AuthZ",),
+    ),
+    idempotent=True,
+    unstable=True,
+)
+
+
+_LIST_INCIDENTS__PAGING = _pagination.Paging(
+    style="offset",
+    results_path=("data",),
+    limit_param="page_size",
+    position_param="page_offset",
+)
 
 _CREATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     operation_id="CreateIncident",
@@ -111,6 +149,26 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     unstable=True,
 )
 
+_LIST_INCIDENT_ATTACHMENTS: _runtime.Endpoint[AttachmentArray] = _runtime.Endpoint(
+    operation_id="ListIncidentAttachments",
+    method_name="list_incident_attachments",
+    method="GET",
+    path="/api/v2/incidents/{incident_id}/attachments",
+    responses={
+        "200": "AttachmentArray",
+        "400": "APIErrorResponse",
+        "404": "APIErrorResponse",
+        "429": "APIErrorResponse",
+    },
+    params=(
+        _runtime.Param("filter[attachment_type]", "query", "form", True, "filter_attachment_type"),
+        _runtime.Param("include", "query", "form", False, "include"),
+    ),
+    security=(("apiKeyAuth", "appKeyAuth"),),
+    idempotent=True,
+    unstable=True,
+)
+
 _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT: _runtime.Endpoint[Attachment] = _runtime.Endpoint(
     operation_id="CreateIncidentPostmortemAttachment",
     method_name="create_incident_postmortem_attachment",
@@ -165,6 +223,74 @@ class Incidents:
     def with_streaming_response(self) -> IncidentsWithStreamingResponse:
         """The same operations as context managers: the response once its headers arrive, the body read as you go."""
         return IncidentsWithStreamingResponse(self)
+
+    def list_incidents(
+        self,
+        *,
+        include: list[IncidentRelatedObject] | None = None,
+        page_size: int | None = None,
+        page_offset: int | None = None,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> IncidentsResponse:
+        """Get a list of incidents
+
+        Get all incidents for the user's organization.
+
+        Unstable: enable with unstable_operations={"list_incidents"}. **Note**: This endpoint is in public beta.
+        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
+
+        Args:
+            include: Specifies which types of related objects should be included in the response.
+            page_size: Size for a given page. The maximum allowed value is 100.
+            page_offset: Specific offset to use as the beginning of the returned page.
+        """
+        return self._client.request(
+            _LIST_INCIDENTS,
+            params={"include": include, "page_size": page_size, "page_offset": page_offset},
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            strict=strict,
+        )
+
+    def list_incidents_with_pagination(
+        self,
+        *,
+        include: list[IncidentRelatedObject] | None = None,
+        page_size: int = 10,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> Iterator[IncidentResponseData]:
+        """Get a list of incidents
+
+        Get all incidents for the user's organization.
+
+        Iterates over the items of every page (`data`), fetching each page when the previous one is used up.
+
+        Unstable: enable with unstable_operations={"list_incidents"}. **Note**: This endpoint is in public beta.
+        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
+
+        Args:
+            include: Specifies which types of related objects should be included in the response.
+            page_size: Size for a given page. The maximum allowed value is 100.
+        """
+        return _pagination.iterate(
+            partial(
+                self._client.request,
+                _LIST_INCIDENTS,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                strict=strict,
+            ),
+            _LIST_INCIDENTS__PAGING,
+            {"include": include, "page_size": page_size},
+        )
 
     def create_incident(
         self,
@@ -295,6 +421,39 @@ class Incidents:
             strict=strict,
         )
 
+    def list_incident_attachments(
+        self,
+        incident_id: str,
+        *,
+        filter_attachment_type: str | None = None,
+        include: str | None = None,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> AttachmentArray:
+        """List incident attachments
+
+        List incident attachments.
+
+        Unstable: enable with unstable_operations={"list_incident_attachments"}. **Note**: This endpoint is in Preview.
+        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
+
+        Args:
+            incident_id: The UUID of the incident.
+            filter_attachment_type: Filter attachments by type. Supported values are `1` (`postmortem`) and `2` (`link`).
+            include: Resource to include in the response. Supported value: `last_modified_by_user`.
+        """
+        return self._client.request(
+            _LIST_INCIDENT_ATTACHMENTS,
+            path_params={"incident_id": incident_id},
+            params={"filter_attachment_type": filter_attachment_type, "include": include},
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            strict=strict,
+        )
+
     def create_incident_postmortem_attachment(
         self,
         incident_id: str,
@@ -384,6 +543,74 @@ class AsyncIncidents:
     def with_streaming_response(self) -> AsyncIncidentsWithStreamingResponse:
         """The same operations as context managers: the response once its headers arrive, the body read as you go."""
         return AsyncIncidentsWithStreamingResponse(self)
+
+    async def list_incidents(
+        self,
+        *,
+        include: list[IncidentRelatedObject] | None = None,
+        page_size: int | None = None,
+        page_offset: int | None = None,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> IncidentsResponse:
+        """Get a list of incidents
+
+        Get all incidents for the user's organization.
+
+        Unstable: enable with unstable_operations={"list_incidents"}. **Note**: This endpoint is in public beta.
+        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
+
+        Args:
+            include: Specifies which types of related objects should be included in the response.
+            page_size: Size for a given page. The maximum allowed value is 100.
+            page_offset: Specific offset to use as the beginning of the returned page.
+        """
+        return await self._client.request(
+            _LIST_INCIDENTS,
+            params={"include": include, "page_size": page_size, "page_offset": page_offset},
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            strict=strict,
+        )
+
+    def list_incidents_with_pagination(
+        self,
+        *,
+        include: list[IncidentRelatedObject] | None = None,
+        page_size: int = 10,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> AsyncIterator[IncidentResponseData]:
+        """Get a list of incidents
+
+        Get all incidents for the user's organization.
+
+        Iterates over the items of every page (`data`), fetching each page when the previous one is used up: use with `async for`.
+
+        Unstable: enable with unstable_operations={"list_incidents"}. **Note**: This endpoint is in public beta.
+        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
+
+        Args:
+            include: Specifies which types of related objects should be included in the response.
+            page_size: Size for a given page. The maximum allowed value is 100.
+        """
+        return _pagination.aiterate(
+            partial(
+                self._client.request,
+                _LIST_INCIDENTS,
+                timeout=timeout,
+                max_retries=max_retries,
+                extra_headers=extra_headers,
+                strict=strict,
+            ),
+            _LIST_INCIDENTS__PAGING,
+            {"include": include, "page_size": page_size},
+        )
 
     async def create_incident(
         self,
@@ -514,6 +741,39 @@ class AsyncIncidents:
             strict=strict,
         )
 
+    async def list_incident_attachments(
+        self,
+        incident_id: str,
+        *,
+        filter_attachment_type: str | None = None,
+        include: str | None = None,
+        timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        strict: bool | None = None,
+    ) -> AttachmentArray:
+        """List incident attachments
+
+        List incident attachments.
+
+        Unstable: enable with unstable_operations={"list_incident_attachments"}. **Note**: This endpoint is in Preview.
+        If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
+
+        Args:
+            incident_id: The UUID of the incident.
+            filter_attachment_type: Filter attachments by type. Supported values are `1` (`postmortem`) and `2` (`link`).
+            include: Resource to include in the response. Supported value: `last_modified_by_user`.
+        """
+        return await self._client.request(
+            _LIST_INCIDENT_ATTACHMENTS,
+            path_params={"incident_id": incident_id},
+            params={"filter_attachment_type": filter_attachment_type, "include": include},
+            timeout=timeout,
+            max_retries=max_retries,
+            extra_headers=extra_headers,
+            strict=strict,
+        )
+
     async def create_incident_postmortem_attachment(
         self,
         incident_id: str,
@@ -595,10 +855,12 @@ class IncidentsWithRawResponse:
     """
 
     def __init__(self, resource: Incidents) -> None:
+        self.list_incidents = _runtime.raw_response(resource.list_incidents)
         self.create_incident = _runtime.raw_response(resource.create_incident)
         self.get_incident = _runtime.raw_response(resource.get_incident)
         self.delete_incident = _runtime.raw_response(resource.delete_incident)
         self.update_incident = _runtime.raw_response(resource.update_incident)
+        self.list_incident_attachments = _runtime.raw_response(resource.list_incident_attachments)
         self.create_incident_postmortem_attachment = _runtime.raw_response(
             resource.create_incident_postmortem_attachment
         )
@@ -612,10 +874,14 @@ class AsyncIncidentsWithRawResponse:
     """
 
     def __init__(self, resource: AsyncIncidents) -> None:
+        self.list_incidents = _runtime.async_raw_response(resource.list_incidents)
         self.create_incident = _runtime.async_raw_response(resource.create_incident)
         self.get_incident = _runtime.async_raw_response(resource.get_incident)
         self.delete_incident = _runtime.async_raw_response(resource.delete_incident)
         self.update_incident = _runtime.async_raw_response(resource.update_incident)
+        self.list_incident_attachments = _runtime.async_raw_response(
+            resource.list_incident_attachments
+        )
         self.create_incident_postmortem_attachment = _runtime.async_raw_response(
             resource.create_incident_postmortem_attachment
         )
@@ -631,10 +897,14 @@ class IncidentsWithStreamingResponse:
     """
 
     def __init__(self, resource: Incidents) -> None:
+        self.list_incidents = _runtime.streaming_response(resource.list_incidents)
         self.create_incident = _runtime.streaming_response(resource.create_incident)
         self.get_incident = _runtime.streaming_response(resource.get_incident)
         self.delete_incident = _runtime.streaming_response(resource.delete_incident)
         self.update_incident = _runtime.streaming_response(resource.update_incident)
+        self.list_incident_attachments = _runtime.streaming_response(
+            resource.list_incident_attachments
+        )
         self.create_incident_postmortem_attachment = _runtime.streaming_response(
             resource.create_incident_postmortem_attachment
         )
@@ -650,10 +920,14 @@ class AsyncIncidentsWithStreamingResponse:
     """
 
     def __init__(self, resource: AsyncIncidents) -> None:
+        self.list_incidents = _runtime.async_streaming_response(resource.list_incidents)
         self.create_incident = _runtime.async_streaming_response(resource.create_incident)
         self.get_incident = _runtime.async_streaming_response(resource.get_incident)
         self.delete_incident = _runtime.async_streaming_response(resource.delete_incident)
         self.update_incident = _runtime.async_streaming_response(resource.update_incident)
+        self.list_incident_attachments = _runtime.async_streaming_response(
+            resource.list_incident_attachments
+        )
         self.create_incident_postmortem_attachment = _runtime.async_streaming_response(
             resource.create_incident_postmortem_attachment
         )
