@@ -21,7 +21,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_generate_any_spec_folder(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(out)]) == 0
-    assert "mini: 19 added, 0 changed, 0 removed, 0 unchanged" in capsys.readouterr().out
+    assert "mini: 24 added, 0 changed, 0 removed, 0 unchanged" in capsys.readouterr().out
     files = tree(out)
     assert {"pyproject.toml", "README.md", "mini/__init__.py", "mini/_client.py", "mini/models.py",
             "mini/api/things.py", "mini/py.typed", ".clientsmith-manifest.json"} <= set(files)
@@ -40,7 +40,7 @@ def test_second_run_is_byte_identical_and_reports_unchanged(tmp_path, capsys):
     mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     capsys.readouterr()
     assert main(args) == 0
-    assert "0 added, 0 changed, 0 removed, 19 unchanged" in capsys.readouterr().out
+    assert "0 added, 0 changed, 0 removed, 24 unchanged" in capsys.readouterr().out
     assert tree(out) == first
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == mtimes
 

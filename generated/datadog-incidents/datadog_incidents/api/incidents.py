@@ -40,6 +40,10 @@ _CREATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
+    ),
     body_model="IncidentCreateRequest",
     content_type="application/json",
     unstable=True,
@@ -63,6 +67,10 @@ _GET_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
+    scopes=(
+        ((), ()),
+        (("incident_read",),),
+    ),
     idempotent=True,
     unstable=True,
 )
@@ -83,6 +91,10 @@ _DELETE_INCIDENT: _runtime.Endpoint[None] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
     ),
     idempotent=True,
     unstable=True,
@@ -105,6 +117,10 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
     ),
     body_model="IncidentUpdateRequest",
     content_type="application/json",
@@ -143,6 +159,10 @@ _UPDATE_INCIDENT_ATTACHMENT: _runtime.Endpoint[Attachment] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
     ),
     body_model="PatchAttachmentRequest",
     content_type="application/json",
