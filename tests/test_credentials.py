@@ -192,3 +192,14 @@ def test_no_credential_in_any_log_record_message_or_repr(flavor, server, caplog,
     if provider is not None and not isinstance(provider, str):
         texts.append(repr(provider))
     assert leaks("\n".join(texts), secrets) == []
+
+
+@pytest.mark.parametrize("kind", ["header api key", "query api key", "http basic"])
+def test_an_error_body_echoing_the_credential_does_not_reach_the_message(flavor, server, kind):
+    kwargs, call, secrets = KINDS[kind]
+    server.reply(Reply(403, f"invalid credential {secrets[0]}"))
+    [error] = flavor.run({**kwargs, "base_url": server.url}, call)
+    assert isinstance(error, flavor.package.errors.PermissionDeniedError)
+    assert "invalid credential [REDACTED]" in str(error)
+    assert leaks(str(error) + repr(error), secrets) == []
+    assert error.body == f"invalid credential {secrets[0]}"  # the body itself stays what the server said

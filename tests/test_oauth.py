@@ -103,3 +103,13 @@ def test_401_is_refreshed_once_only_and_never_for_a_fresh_token(flavor, server):
     first, second = flavor.run(kwargs, ("secrets.get_secret", "a"), ("secrets.get_secret", "b"))
     assert isinstance(second, flavor.package.errors.AuthenticationError)
     assert len(tokens(server)) == 2 and len(bearers(server)) == 3  # one refresh, one retry
+
+
+def test_server_variables_fill_a_token_url_that_names_them():
+    """OneTrust's tokenUrl is https://{hostname}/api/access/v1/oauth/token."""
+    from conftest import ROOT
+
+    onetrust = import_generated(ROOT / "generated" / "onetrust-incidents", "onetrust_incidents")
+    client = onetrust.Client(client_id="c", client_secret="s", hostname="eu.onetrust.com")
+    provider = next(v for v in client._credentials.values() if isinstance(v, onetrust.ClientCredentials))
+    assert provider.token_url == "https://eu.onetrust.com/api/access/v1/oauth/token"
