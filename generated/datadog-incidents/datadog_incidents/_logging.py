@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
@@ -36,22 +37,23 @@ class SecretFilter(logging.Filter):
         super().__init__()
         self.package = __package__
         self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
 
     def add(self, *secrets: str) -> None:
+        new: set[str] = set()
         for secret in secrets:
             if secret:
                 # The forms a secret takes in a URL, as well as its own.
-                self._secrets.update(
-                    {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}
-                )
+                new.update({secret, quote(secret, safe=""), quote_plus(secret), quote(secret)})
+        if not new <= self._secrets:
+            self._secrets |= new
+            # One pattern, longest first, so that no part of a secret is left behind by a shorter one.
+            self._pattern = re.compile(
+                "|".join(map(re.escape, sorted(self._secrets, key=len, reverse=True)))
+            )
 
     def redact(self, text: str) -> str:
-        for secret in sorted(
-            self._secrets, key=len, reverse=True
-        ):  # longest first: no partial leftovers
-            if secret in text:
-                text = text.replace(secret, REDACTED)
-        return text
+        return self._pattern.sub(REDACTED, text) if self._pattern is not None else text
 
     def redact_url(self, url: httpx.URL) -> str:
         if url.query:
