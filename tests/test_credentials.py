@@ -203,3 +203,17 @@ def test_an_error_body_echoing_the_credential_does_not_reach_the_message(flavor,
     assert "invalid credential [REDACTED]" in str(error)
     assert leaks(str(error) + repr(error), secrets) == []
     assert error.body == f"invalid credential {secrets[0]}"  # the body itself stays what the server said
+
+
+@pytest.mark.parametrize("client_auth", ["client_secret_basic", "client_secret_post"])
+def test_token_endpoint_redirect_is_not_followed_with_the_client_secret(flavor, server, other, client_auth):
+    import httpx
+
+    server.handler = lambda r: Reply(307, {}, headers={"Location": other.url + "/token"})
+    http = (httpx.AsyncClient if flavor.is_async else httpx.Client)(follow_redirects=True)
+    provider = flavor.provider(client_id="cid", client_secret=CLIENT_SECRET, token_url=server.url + "/token",
+                               client_auth=client_auth, http_client=http)
+    [error] = flavor.run({"access_token": provider, "base_url": server.url}, ("things.get_thing", "t1"))
+    assert isinstance(error, flavor.package.errors.AuthenticationError) and error.status_code == 307
+    sent = [CLIENT_SECRET, base64.b64encode(f"cid:{CLIENT_SECRET}".encode()).decode()]
+    assert other.requests == [] and leaks(seen(server.requests[0]), sent)
