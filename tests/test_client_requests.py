@@ -118,28 +118,38 @@ def test_user_http_client_is_used_with_its_hooks(mini, server):
     http.close()
 
 
-def test_oauth_client_credentials_fetches_and_reuses_a_token(mini, server):
+@pytest.mark.parametrize("client_auth", ["client_secret_basic", "client_secret_post"])
+def test_oauth_client_credentials_fetches_and_reuses_a_token(mini, server, client_auth):
     server.reply(Reply(200, {"access_token": "T1", "token_type": "bearer", "expires_in": 3600}),
                  Reply(200, THING), Reply(200, THING))
     provider = mini.ClientCredentials(client_id="cid", client_secret="s3cret", token_url=server.url + "/token",
-                                      scopes=["read"])
+                                      client_auth=client_auth)
     with mini.Client(access_token=provider, base_url=server.url) as client:
         client.things.get_thing("a")
         client.things.get_thing("b")
     token_request, first, second = server.requests
     assert token_request.method == "POST" and token_request.path == "/token"
-    assert dict(__import__("urllib.parse").parse.parse_qsl(token_request.body.decode())) == {
-        "grant_type": "client_credentials", "client_id": "cid", "client_secret": "s3cret", "scope": "read"}
+    form = dict(__import__("urllib.parse").parse.parse_qsl(token_request.body.decode()))
+    # get_thing's requirement names the scope "read": that is what the token is asked for
+    if client_auth == "client_secret_basic":  # RFC 6749 2.3.1: HTTP Basic, the secret not in the body
+        assert form == {"grant_type": "client_credentials", "scope": "read"}
+        assert token_request.headers["authorization"] == "Basic " + base64.b64encode(b"cid:s3cret").decode()
+    else:
+        assert form == {"grant_type": "client_credentials", "client_id": "cid", "client_secret": "s3cret",
+                        "scope": "read"}
+        assert "authorization" not in token_request.headers
     assert first.headers["authorization"] == second.headers["authorization"] == "Bearer T1"
     assert "s3cret" not in repr(provider)
 
 
 def test_client_id_and_secret_build_a_provider_for_the_spec_token_url(mini):
-    client = mini.Client(client_id="cid", client_secret="s3cret", site="example.eu")
+    client = mini.Client(client_id="cid", client_secret="s3cret", site="example.eu", client_auth="client_secret_post")
     provider = client._credentials["AuthZ"]
     assert isinstance(provider, mini.ClientCredentials)
-    assert provider.token_url == "https://example.com/token" and provider.scopes == ("read",)
+    assert provider.token_url == "https://example.com/token" and provider.client_auth == "client_secret_post"
     assert "s3cret" not in repr(provider) and "s3cret" not in repr(client)
+    with pytest.raises(ValueError, match="client_auth must be one of"):
+        mini.Client(client_id="cid", client_secret="s3cret", client_auth="plain")
 
 
 async def test_async_client_credentials(mini, server):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator import __version__
 from generator.ir.nodes import (
@@ -25,7 +26,7 @@ from generator.ir.nodes import (
 )
 from generator.spec.merge import MergedSpec
 from generator.models.generate import ModelsResult
-from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, unique
+from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, snake_case, unique
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
 from generator.ir.pagination import PaginationReader
@@ -35,9 +36,13 @@ from generator.spec.validate import iter_operations
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"
 # Constructor arguments every client has; server variables and credentials must not take them.
-CLIENT_ARGUMENTS = frozenset(
-    {"base_url", "timeout", "max_retries", "http_client", "unstable_operations", "headers", "strict"}
-)
+CLIENT_ARGUMENTS = frozenset({
+    "base_url", "server", "timeout", "max_retries", "http_client", "unstable_operations", "headers", "redirects",
+    "client_id", "client_secret", "client_auth", "strict",
+})
+IDEMPOTENCY_KEY_HEADER = "idempotency-key"
+# A server's name (what `server=` accepts) comes from its description when that is this short.
+MAX_SERVER_NAME_WORDS = 4
 
 
 def is_json_media(media_type: str) -> bool:
@@ -111,10 +116,12 @@ class IRBuilder:
     # -- servers and security -------------------------------------------------------------------
 
     def _servers(self, taken_names: set[str]) -> tuple[Server, ...]:
+        """The spec's servers, in order; none when it lists none (the client then needs `base_url=`)."""
         servers = []
         taken = set(CLIENT_ARGUMENTS) | taken_names
         names: dict[str, str] = {}
-        for server in self.document.get("servers") or [{"url": "/"}]:
+        server_names: set[str] = set()
+        for index, server in enumerate(self.document.get("servers") or []):
             variables = []
             for name, var in (server.get("variables") or {}).items():
                 if name not in names:
@@ -128,8 +135,9 @@ class IRBuilder:
                         description=_text(var.get("description")),
                     )
                 )
-            servers.append(Server(url=str(server.get("url", "/")), description=_text(server.get("description")),
-                                  variables=tuple(variables)))
+            url, description = str(server.get("url", "/")), _text(server.get("description"))
+            servers.append(Server(url=url, name=_server_name(description, url, index, server_names),
+                                  description=description, variables=tuple(variables)))
         return tuple(servers)
 
     def _security_schemes(self) -> tuple[SecurityScheme, ...]:
@@ -230,7 +238,7 @@ class IRBuilder:
         idempotent = (
             http_method in IDEMPOTENT_METHODS
             or operation.get("x-idempotent") is True
-            or any(p.location == "header" and p.name.lower() == "idempotency-key" for p in params)
+            or any(p.location == "header" and p.name.lower() == IDEMPOTENCY_KEY_HEADER for p in params)
         )
         method_name = identifier(op_id, "operation")
         return Operation(
@@ -286,7 +294,9 @@ class IRBuilder:
                     name=name,
                     python_name=unique(identifier(name, "param"), taken),
                     location=location,
-                    required=location == "path" or param.get("required") is True,
+                    # The client fills an Idempotency-Key the caller leaves out: never a required argument.
+                    required=location == "path" or (param.get("required") is True and not (
+                        location == "header" and name.lower() == IDEMPOTENCY_KEY_HEADER)),
                     type=self.typer.annotation(schema or {}, schema_ptr),
                     description=_text(param.get("description")),
                     style=style,
@@ -414,6 +424,20 @@ def _encoding(media_object: dict[str, Any]) -> tuple[PartEncoding, ...]:
         explode = encoding.get("explode", style == "form")
         result.append(PartEncoding(str(name), style, explode is True, _text(encoding.get("contentType"))))
     return tuple(result)
+
+
+def _server_name(description: str, url: str, index: int, taken: set[str]) -> str:
+    """A short name for `server=`: a short description ("Production"), else the URL's host, else its index."""
+    words = description.split()
+    if words and len(words) <= MAX_SERVER_NAME_WORDS:
+        base = snake_case(description)
+    else:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:  # not a URL urllib can split: the index names it
+            host = ""
+        base = snake_case(re.sub(r"[{}]", "", host))
+    return unique(base or f"server_{index}", taken)
 
 
 def _resource_class_name(tag: str, taken: set[str]) -> str:

@@ -24,6 +24,7 @@ class ServerVariable:
 @dataclass(frozen=True)
 class Server:
     url: str  # template with {variables}, e.g. "https://{subdomain}.{site}"
+    name: str  # what the client's `server=` accepts besides the index, e.g. "production"
     description: str
     variables: tuple[ServerVariable, ...]
 
@@ -183,7 +184,7 @@ class Api:
     distribution: str  # pip name
     spec_source: str  # the spec path as given, relative
     generator_version: str
-    servers: tuple[Server, ...]
+    servers: tuple[Server, ...]  # in spec order; empty when the spec lists none
     security_schemes: tuple[SecurityScheme, ...]
     resources: tuple[Resource, ...]
     models: tuple[str, ...]  # every model class, in module order

@@ -63,17 +63,19 @@ def _optional(annotation: str, is_optional: bool) -> str:
     return f"{annotation}{suffix} = None"
 
 
-def _scopes_used(api: Api, scheme: str) -> list[str]:
-    """The scopes the operations ask of a scheme: what a client-credentials token request should name."""
-    scopes = {
-        scope
-        for op in api.operations
-        for requirement in op.security
-        for name, wanted in zip(requirement.schemes, requirement.scopes)
-        if name == scheme
-        for scope in wanted
-    }
-    return sorted(scopes)
+def _server_arguments(api: Api) -> list[tuple[str, str | None]]:
+    """Constructor arguments for server variables: (name, default). The default stands in the signature only
+    when every server has the variable with that same default; otherwise None means the chosen server's."""
+    defaults: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for server in api.servers:
+        for var in server.variables:
+            defaults.setdefault(var.python_name, set()).add(var.default)
+            counts[var.python_name] = counts.get(var.python_name, 0) + 1
+    return [
+        (name, next(iter(values)) if len(values) == 1 and counts[name] == len(api.servers) else None)
+        for name, values in defaults.items()
+    ]
 
 
 def _readme_examples(api: Api) -> dict[str, object]:
@@ -128,9 +130,9 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
         },
         # OAuth2 schemes with a client-credentials flow also take client_id= and client_secret=.
         "client_credentials": [
-            (s, flow, _scopes_used(api, s.name)) for s in api.security_schemes for flow in s.flows
-            if flow.kind == "clientCredentials"
+            (s, flow) for s in api.security_schemes for flow in s.flows if flow.kind == "clientCredentials"
         ][:1],
+        "server_arguments": _server_arguments(api),
         "resource_lines": [f"- {r.module}: {r.class_name}, Async{r.class_name}" for r in api.resources],
         "credential_lines": [
             f"{s.python_name}: {s.kind} {s.name}" + (f" ({s.location} {s.parameter_name})" if s.kind == "apiKey" else "")

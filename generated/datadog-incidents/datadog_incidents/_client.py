@@ -19,17 +19,49 @@ if TYPE_CHECKING:
 
 __all__ = ["Client", "AsyncClient"]
 
-
-SERVER_URL = "https://{subdomain}.{site}"
-SITE_VALUES = (
-    "datadoghq.com",
-    "us3.datadoghq.com",
-    "us5.datadoghq.com",
-    "ap1.datadoghq.com",
-    "ap2.datadoghq.com",
-    "datadoghq.eu",
-    "ddog-gov.com",
-    "us2.ddog-gov.com",
+# The servers the spec lists: `server=` takes an index or a name.
+SERVERS: tuple[_runtime.Server, ...] = (
+    _runtime.Server(
+        url="https://{subdomain}.{site}",
+        name="subdomain_site",
+        description="",
+        variables=(
+            _runtime.ServerVariable(
+                "site",
+                "site",
+                "datadoghq.com",
+                (
+                    "datadoghq.com",
+                    "us3.datadoghq.com",
+                    "us5.datadoghq.com",
+                    "ap1.datadoghq.com",
+                    "ap2.datadoghq.com",
+                    "datadoghq.eu",
+                    "ddog-gov.com",
+                    "us2.ddog-gov.com",
+                ),
+            ),
+            _runtime.ServerVariable("subdomain", "subdomain", "api", ()),
+        ),
+    ),
+    _runtime.Server(
+        url="{protocol}://{name}",
+        name="server_1",
+        description="",
+        variables=(
+            _runtime.ServerVariable("name", "name", "api.datadoghq.com", ()),
+            _runtime.ServerVariable("protocol", "protocol", "https", ()),
+        ),
+    ),
+    _runtime.Server(
+        url="https://{subdomain}.{site}",
+        name="subdomain_site_2",
+        description="",
+        variables=(
+            _runtime.ServerVariable("site", "site", "datadoghq.com", ()),
+            _runtime.ServerVariable("subdomain", "subdomain", "api", ()),
+        ),
+    ),
 )
 
 _SCHEMES: dict[str, _runtime.SecurityScheme] = {
@@ -40,16 +72,17 @@ _SCHEMES: dict[str, _runtime.SecurityScheme] = {
 
 
 def server_url(
-    site: str = "datadoghq.com",
-    subdomain: str = "api",
+    server: int | str = 0,
+    *,
+    site: str | None = None,
+    subdomain: str | None = None,
+    name: str | None = None,
+    protocol: str | None = None,
 ) -> str:
-    """The API's base URL for the given server variables."""
-    if site not in SITE_VALUES:
-        raise ValueError(f"site must be one of {SITE_VALUES}, not {site!r}")
-    url = SERVER_URL
-    url = url.replace("{site}", site)
-    url = url.replace("{subdomain}", subdomain)
-    return url
+    """The API's base URL: a server of SERVERS (index or name), its variables checked against their enums."""
+    return _runtime.server_url(
+        SERVERS, server, {"site": site, "subdomain": subdomain, "name": name, "protocol": protocol}
+    )
 
 
 class Client(_runtime.SyncClient):
@@ -67,8 +100,11 @@ class Client(_runtime.SyncClient):
         access_token: _runtime.SyncToken | None = None,
         api_key: str | None = None,
         app_key: str | None = None,
-        site: str = "datadoghq.com",
-        subdomain: str = "api",
+        server: int | str = 0,
+        site: str | None = None,
+        subdomain: str | None = None,
+        name: str | None = None,
+        protocol: str | None = None,
         base_url: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int = _runtime.DEFAULT_MAX_RETRIES,
@@ -76,16 +112,14 @@ class Client(_runtime.SyncClient):
         http_client: httpx.Client | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(
+                server, site=site, subdomain=subdomain, name=name, protocol=protocol
+            )
         super().__init__(
-            base_url=(
-                base_url
-                if base_url is not None
-                else server_url(
-                    site=site,
-                    subdomain=subdomain,
-                )
-            ),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "AuthZ": access_token,
@@ -99,6 +133,7 @@ class Client(_runtime.SyncClient):
             user_agent=f"datadog-incidents/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property
@@ -135,8 +170,11 @@ class AsyncClient(_runtime.AsyncClient):
         access_token: _runtime.AsyncToken | None = None,
         api_key: str | None = None,
         app_key: str | None = None,
-        site: str = "datadoghq.com",
-        subdomain: str = "api",
+        server: int | str = 0,
+        site: str | None = None,
+        subdomain: str | None = None,
+        name: str | None = None,
+        protocol: str | None = None,
         base_url: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int = _runtime.DEFAULT_MAX_RETRIES,
@@ -144,16 +182,14 @@ class AsyncClient(_runtime.AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(
+                server, site=site, subdomain=subdomain, name=name, protocol=protocol
+            )
         super().__init__(
-            base_url=(
-                base_url
-                if base_url is not None
-                else server_url(
-                    site=site,
-                    subdomain=subdomain,
-                )
-            ),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "AuthZ": access_token,
@@ -167,6 +203,7 @@ class AsyncClient(_runtime.AsyncClient):
             user_agent=f"datadog-incidents/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property

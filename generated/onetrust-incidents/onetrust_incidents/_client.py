@@ -19,8 +19,16 @@ if TYPE_CHECKING:
 
 __all__ = ["Client", "AsyncClient"]
 
-
-SERVER_URL = "https://{hostname}/api"
+# The servers the spec lists: `server=` takes an index or a name.
+SERVERS: tuple[_runtime.Server, ...] = (
+    _runtime.Server(
+        url="https://{hostname}/api",
+        name="hostname",
+        description="The OneTrust environment of the customer's tenant.",
+        variables=(_runtime.ServerVariable("hostname", "hostname", "app.onetrust.com", ()),),
+    ),
+)
+TOKEN_URL = "https://{hostname}/api/access/v1/oauth/token"
 
 _SCHEMES: dict[str, _runtime.SecurityScheme] = {
     "OAUTH2": _runtime.HttpScheme("access_token", "bearer"),
@@ -28,12 +36,12 @@ _SCHEMES: dict[str, _runtime.SecurityScheme] = {
 
 
 def server_url(
+    server: int | str = 0,
+    *,
     hostname: str = "app.onetrust.com",
 ) -> str:
-    """The API's base URL for the given server variables."""
-    url = SERVER_URL
-    url = url.replace("{hostname}", hostname)
-    return url
+    """The API's base URL: a server of SERVERS (index or name), its variables checked against their enums."""
+    return _runtime.server_url(SERVERS, server, {"hostname": hostname})
 
 
 class Client(_runtime.SyncClient):
@@ -49,6 +57,8 @@ class Client(_runtime.SyncClient):
         access_token: _runtime.SyncToken | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        client_auth: _runtime.ClientAuth = "client_secret_basic",
+        server: int | str = 0,
         hostname: str = "app.onetrust.com",
         base_url: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -57,25 +67,22 @@ class Client(_runtime.SyncClient):
         http_client: httpx.Client | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(server, hostname=hostname)
         if access_token is None and client_id is not None and client_secret is not None:
-            token_url = "https://{hostname}/api/access/v1/oauth/token"
-            token_url = token_url.replace("{hostname}", hostname)
             access_token = _runtime.ClientCredentials(
                 client_id=client_id,
                 client_secret=client_secret,
-                token_url=token_url,
-                scopes=["INCIDENT"],
+                token_url=_runtime.resolve_token_url(
+                    _runtime.token_url(TOKEN_URL, SERVERS, server, {"hostname": hostname}), base_url
+                ),
+                client_auth=client_auth,
                 http_client=http_client,
             )
         super().__init__(
-            base_url=(
-                base_url
-                if base_url is not None
-                else server_url(
-                    hostname=hostname,
-                )
-            ),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "OAUTH2": access_token,
@@ -87,6 +94,7 @@ class Client(_runtime.SyncClient):
             user_agent=f"onetrust-incidents/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property
@@ -121,6 +129,8 @@ class AsyncClient(_runtime.AsyncClient):
         access_token: _runtime.AsyncToken | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        client_auth: _runtime.ClientAuth = "client_secret_basic",
+        server: int | str = 0,
         hostname: str = "app.onetrust.com",
         base_url: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -129,25 +139,22 @@ class AsyncClient(_runtime.AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(server, hostname=hostname)
         if access_token is None and client_id is not None and client_secret is not None:
-            token_url = "https://{hostname}/api/access/v1/oauth/token"
-            token_url = token_url.replace("{hostname}", hostname)
             access_token = _runtime.AsyncClientCredentials(
                 client_id=client_id,
                 client_secret=client_secret,
-                token_url=token_url,
-                scopes=["INCIDENT"],
+                token_url=_runtime.resolve_token_url(
+                    _runtime.token_url(TOKEN_URL, SERVERS, server, {"hostname": hostname}), base_url
+                ),
+                client_auth=client_auth,
                 http_client=http_client,
             )
         super().__init__(
-            base_url=(
-                base_url
-                if base_url is not None
-                else server_url(
-                    hostname=hostname,
-                )
-            ),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "OAUTH2": access_token,
@@ -159,6 +166,7 @@ class AsyncClient(_runtime.AsyncClient):
             user_agent=f"onetrust-incidents/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property

@@ -19,18 +19,34 @@ if TYPE_CHECKING:
 
 __all__ = ["Client", "AsyncClient"]
 
-
-SERVER_URL = "https://api.plane.so"
+# The servers the spec lists: `server=` takes an index or a name.
+SERVERS: tuple[_runtime.Server, ...] = (
+    _runtime.Server(
+        url="https://api.plane.so",
+        name="plane_cloud",
+        description="Plane Cloud",
+        variables=(),
+    ),
+    _runtime.Server(
+        url="https://{host}",
+        name="self_hosted_plane",
+        description="Self-hosted Plane",
+        variables=(_runtime.ServerVariable("host", "host", "api.plane.so", ()),),
+    ),
+)
 
 _SCHEMES: dict[str, _runtime.SecurityScheme] = {
     "apiKeyAuth": _runtime.ApiKeyScheme("api_key", "header", "X-API-Key"),
 }
 
 
-def server_url() -> str:
-    """The API's base URL."""
-    url = SERVER_URL
-    return url
+def server_url(
+    server: int | str = 0,
+    *,
+    host: str | None = None,
+) -> str:
+    """The API's base URL: a server of SERVERS (index or name), its variables checked against their enums."""
+    return _runtime.server_url(SERVERS, server, {"host": host})
 
 
 class Client(_runtime.SyncClient):
@@ -44,6 +60,8 @@ class Client(_runtime.SyncClient):
         self,
         *,
         api_key: str | None = None,
+        server: int | str = 0,
+        host: str | None = None,
         base_url: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int = _runtime.DEFAULT_MAX_RETRIES,
@@ -51,9 +69,12 @@ class Client(_runtime.SyncClient):
         http_client: httpx.Client | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(server, host=host)
         super().__init__(
-            base_url=base_url if base_url is not None else server_url(),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "apiKeyAuth": api_key,
@@ -65,6 +86,7 @@ class Client(_runtime.SyncClient):
             user_agent=f"plane-work-items/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property
@@ -97,6 +119,8 @@ class AsyncClient(_runtime.AsyncClient):
         self,
         *,
         api_key: str | None = None,
+        server: int | str = 0,
+        host: str | None = None,
         base_url: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int = _runtime.DEFAULT_MAX_RETRIES,
@@ -104,9 +128,12 @@ class AsyncClient(_runtime.AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(server, host=host)
         super().__init__(
-            base_url=base_url if base_url is not None else server_url(),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "apiKeyAuth": api_key,
@@ -118,6 +145,7 @@ class AsyncClient(_runtime.AsyncClient):
             user_agent=f"plane-work-items/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property

@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from ._logging import SECRETS
+
 __all__ = [
     "Error",
     "ApiError",
@@ -55,7 +57,8 @@ class ApiError(Error):
         self.headers = headers
         self.body = body
         self.response = response
-        text = response.text if response.is_closed else ""
+        # A server may echo the credential it refused ("invalid key abc..."): the message never carries it.
+        text = SECRETS.redact(response.text) if response.is_closed else ""
         if len(text) > _BODY_PREVIEW:
             text = text[:_BODY_PREVIEW] + "..."
         reason = response.reason_phrase or "error"

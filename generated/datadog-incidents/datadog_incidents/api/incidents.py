@@ -49,6 +49,10 @@ _LIST_INCIDENTS: _runtime.Endpoint[IncidentsResponse] = _runtime.Endpoint(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
+    scopes=(
+        ((), ()),
+        (("incident_read",),),
+    ),
     idempotent=True,
     unstable=True,
 )
@@ -78,6 +82,10 @@ _CREATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
+    ),
     body_model="IncidentCreateRequest",
     content_type="application/json",
     unstable=True,
@@ -101,6 +109,10 @@ _GET_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
     ),
+    scopes=(
+        ((), ()),
+        (("incident_read",),),
+    ),
     idempotent=True,
     unstable=True,
 )
@@ -121,6 +133,10 @@ _DELETE_INCIDENT: _runtime.Endpoint[None] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
     ),
     idempotent=True,
     unstable=True,
@@ -143,6 +159,10 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentResponse] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
     ),
     body_model="IncidentUpdateRequest",
     content_type="application/json",
@@ -201,6 +221,10 @@ _UPDATE_INCIDENT_ATTACHMENT: _runtime.Endpoint[Attachment] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth", "appKeyAuth"),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((), ()),
+        (("incident_write",),),
     ),
     body_model="PatchAttachmentRequest",
     content_type="application/json",

@@ -30,6 +30,7 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentInformation] = _runtime.Endpoint(
         "500": None,
     },
     security=(("OAUTH2",),),
+    scopes=((("INCIDENT",),),),
     body_model="IncidentUpdateRequest",
     content_type="application/json",
     idempotent=True,

@@ -20,9 +20,19 @@ if TYPE_CHECKING:
 
 __all__ = ["Client", "AsyncClient"]
 
-
-SERVER_URL = "https://{subdomain}.{site}"
-SITE_VALUES = ("example.com", "example.eu")
+# The servers the spec lists: `server=` takes an index or a name.
+SERVERS: tuple[_runtime.Server, ...] = (
+    _runtime.Server(
+        url="https://{subdomain}.{site}",
+        name="subdomain_site",
+        description="",
+        variables=(
+            _runtime.ServerVariable("site", "site", "example.com", ("example.com", "example.eu")),
+            _runtime.ServerVariable("subdomain", "subdomain", "api", ()),
+        ),
+    ),
+)
+TOKEN_URL = "https://example.com/token"
 
 _SCHEMES: dict[str, _runtime.SecurityScheme] = {
     "AuthZ": _runtime.HttpScheme("access_token", "bearer"),
@@ -34,16 +44,13 @@ _SCHEMES: dict[str, _runtime.SecurityScheme] = {
 
 
 def server_url(
+    server: int | str = 0,
+    *,
     site: str = "example.com",
     subdomain: str = "api",
 ) -> str:
-    """The API's base URL for the given server variables."""
-    if site not in SITE_VALUES:
-        raise ValueError(f"site must be one of {SITE_VALUES}, not {site!r}")
-    url = SERVER_URL
-    url = url.replace("{site}", site)
-    url = url.replace("{subdomain}", subdomain)
-    return url
+    """The API's base URL: a server of SERVERS (index or name), its variables checked against their enums."""
+    return _runtime.server_url(SERVERS, server, {"site": site, "subdomain": subdomain})
 
 
 class Client(_runtime.SyncClient):
@@ -67,6 +74,8 @@ class Client(_runtime.SyncClient):
         session_cookie: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        client_auth: _runtime.ClientAuth = "client_secret_basic",
+        server: int | str = 0,
         site: str = "example.com",
         subdomain: str = "api",
         base_url: str | None = None,
@@ -76,27 +85,25 @@ class Client(_runtime.SyncClient):
         http_client: httpx.Client | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(server, site=site, subdomain=subdomain)
         if access_token is None and client_id is not None and client_secret is not None:
-            token_url = "https://example.com/token"
-            token_url = token_url.replace("{site}", site)
-            token_url = token_url.replace("{subdomain}", subdomain)
             access_token = _runtime.ClientCredentials(
                 client_id=client_id,
                 client_secret=client_secret,
-                token_url=token_url,
-                scopes=["read"],
+                token_url=_runtime.resolve_token_url(
+                    _runtime.token_url(
+                        TOKEN_URL, SERVERS, server, {"site": site, "subdomain": subdomain}
+                    ),
+                    base_url,
+                ),
+                client_auth=client_auth,
                 http_client=http_client,
             )
         super().__init__(
-            base_url=(
-                base_url
-                if base_url is not None
-                else server_url(
-                    site=site,
-                    subdomain=subdomain,
-                )
-            ),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "AuthZ": access_token,
@@ -112,6 +119,7 @@ class Client(_runtime.SyncClient):
             user_agent=f"mini/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property
@@ -161,6 +169,8 @@ class AsyncClient(_runtime.AsyncClient):
         session_cookie: str | None = None,
         client_id: str | None = None,
         client_secret: str | None = None,
+        client_auth: _runtime.ClientAuth = "client_secret_basic",
+        server: int | str = 0,
         site: str = "example.com",
         subdomain: str = "api",
         base_url: str | None = None,
@@ -170,27 +180,25 @@ class AsyncClient(_runtime.AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
+        redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        if base_url is None:
+            base_url = server_url(server, site=site, subdomain=subdomain)
         if access_token is None and client_id is not None and client_secret is not None:
-            token_url = "https://example.com/token"
-            token_url = token_url.replace("{site}", site)
-            token_url = token_url.replace("{subdomain}", subdomain)
             access_token = _runtime.AsyncClientCredentials(
                 client_id=client_id,
                 client_secret=client_secret,
-                token_url=token_url,
-                scopes=["read"],
+                token_url=_runtime.resolve_token_url(
+                    _runtime.token_url(
+                        TOKEN_URL, SERVERS, server, {"site": site, "subdomain": subdomain}
+                    ),
+                    base_url,
+                ),
+                client_auth=client_auth,
                 http_client=http_client,
             )
         super().__init__(
-            base_url=(
-                base_url
-                if base_url is not None
-                else server_url(
-                    site=site,
-                    subdomain=subdomain,
-                )
-            ),
+            base_url=base_url,
             schemes=_SCHEMES,
             credentials={
                 "AuthZ": access_token,
@@ -206,6 +214,7 @@ class AsyncClient(_runtime.AsyncClient):
             user_agent=f"mini/{__version__}",
             headers=headers,
             http_client=http_client,
+            redirects=redirects,
         )
 
     @cached_property

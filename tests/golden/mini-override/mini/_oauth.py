@@ -4,48 +4,89 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
 
 import httpx
 
 from . import errors
+from ._logging import remember
 from ._responses import _raw_body
+
+# How the client authenticates to the token endpoint (RFC 6749 2.3.1): HTTP Basic, which every server must
+# support, or client_id and client_secret in the form body.
+ClientAuth = Literal["client_secret_basic", "client_secret_post"]
+CLIENT_AUTH_METHODS: tuple[ClientAuth, ...] = ("client_secret_basic", "client_secret_post")
+
+
+def resolve_token_url(token_url: str, base_url: str) -> str:
+    """A relative `tokenUrl` is relative to the server the client talks to."""
+    if httpx.URL(token_url).is_absolute_url:
+        return token_url
+    return str(httpx.URL(base_url.rstrip("/") + "/").join(token_url))
 
 
 class _ClientCredentialsBase:
-    """OAuth2 client-credentials grant: a token fetched on first use and renewed before it expires."""
+    """OAuth2 client-credentials grant: one token per set of scopes, fetched on first use and renewed
+    before it expires."""
 
     # Renew this long before the server's expiry, so a token never dies in flight.
     LEEWAY = 30.0
 
     def __init__(
-        self, *, client_id: str, client_secret: str, token_url: str, scopes: Sequence[str] = ()
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        token_url: str,
+        scopes: Sequence[str] = (),
+        client_auth: ClientAuth = "client_secret_basic",
     ) -> None:
+        if client_auth not in CLIENT_AUTH_METHODS:
+            raise ValueError(
+                f"client_auth must be one of {CLIENT_AUTH_METHODS}, not {client_auth!r}"
+            )
         self.client_id = client_id
         self._client_secret = client_secret
         self.token_url = token_url
         self.scopes = tuple(scopes)
-        self._token: str | None = None
-        self._expires_at = 0.0
+        self.client_auth: ClientAuth = client_auth
+        self._tokens: dict[frozenset[str], tuple[str, float]] = {}
+        remember([client_secret])
 
     def __repr__(self) -> str:  # the secret never appears
         return f"<{type(self).__name__} client_id={self.client_id!r} token_url={self.token_url!r}>"
 
-    def _form(self) -> dict[str, str]:
-        form = {
-            "grant_type": "client_credentials",
-            "client_id": self.client_id,
-            "client_secret": self._client_secret,
-        }
-        if self.scopes:
-            form["scope"] = " ".join(self.scopes)
-        return form
+    def _key(self, scopes: Iterable[str] | None) -> frozenset[str]:
+        """The scopes asked for: an operation's, else those given to the constructor."""
+        wanted = frozenset(scopes or ())
+        return wanted or frozenset(self.scopes)
 
-    def _fresh(self) -> str | None:
-        return self._token if self._token and time.monotonic() < self._expires_at else None
+    def _request_args(self, key: frozenset[str]) -> dict[str, Any]:
+        form = {"grant_type": "client_credentials"}
+        if key:
+            form["scope"] = " ".join(sorted(key))
+        args: dict[str, Any] = {
+            "data": form,
+            "follow_redirects": False,
+        }  # the secret goes nowhere else
+        if self.client_auth == "client_secret_post":
+            form.update(client_id=self.client_id, client_secret=self._client_secret)
+        else:
+            args["auth"] = httpx.BasicAuth(self.client_id, self._client_secret)
+        return args
 
-    def _accept(self, response: httpx.Response) -> str:
+    def _cached(self, key: frozenset[str]) -> str | None:
+        token, expires_at = self._tokens.get(key, ("", 0.0))
+        return token if token and time.monotonic() < expires_at else None
+
+    def invalidate(self, scopes: Iterable[str] | None = None, token: str | None = None) -> None:
+        """Forget the cached token for these scopes (the server refused it), so the next call fetches one."""
+        key = self._key(scopes)
+        if token is None or self._tokens.get(key, ("", 0.0))[0] == token:
+            self._tokens.pop(key, None)
+
+    def _accept(self, key: frozenset[str], response: httpx.Response) -> str:
         if not response.is_success:
             raise errors.AuthenticationError(
                 status_code=response.status_code,
@@ -57,8 +98,9 @@ class _ClientCredentialsBase:
             )
         data = response.json()
         token = str(data["access_token"])
+        remember([token])
         lifetime = float(data.get("expires_in") or 3600)
-        self._token, self._expires_at = token, time.monotonic() + max(0.0, lifetime - self.LEEWAY)
+        self._tokens[key] = (token, time.monotonic() + max(0.0, lifetime - self.LEEWAY))
         return token
 
 
@@ -70,13 +112,21 @@ class ClientCredentials(_ClientCredentialsBase):
         self._http = http_client
 
     def __call__(self) -> str:
-        token = self._fresh()
-        if token is not None:
-            return token
+        return self.token()[0]
+
+    def token(self, scopes: Iterable[str] | None = None) -> tuple[str, bool]:
+        """A token for these scopes, and whether it came from the cache."""
+        key = self._key(scopes)
+        cached = self._cached(key)
+        if cached is not None:
+            return cached, True
         if self._http is not None:
-            return self._accept(self._http.post(self.token_url, data=self._form()))
+            return (
+                self._accept(key, self._http.post(self.token_url, **self._request_args(key))),
+                False,
+            )
         with httpx.Client() as http:
-            return self._accept(http.post(self.token_url, data=self._form()))
+            return self._accept(key, http.post(self.token_url, **self._request_args(key))), False
 
 
 class AsyncClientCredentials(_ClientCredentialsBase):
@@ -90,11 +140,24 @@ class AsyncClientCredentials(_ClientCredentialsBase):
         self._lock = asyncio.Lock()
 
     async def __call__(self) -> str:
+        return (await self.token())[0]
+
+    async def token(self, scopes: Iterable[str] | None = None) -> tuple[str, bool]:
+        """A token for these scopes, and whether it came from the cache."""
+        key = self._key(scopes)
         async with self._lock:  # one refresh at a time
-            token = self._fresh()
-            if token is not None:
-                return token
+            cached = self._cached(key)
+            if cached is not None:
+                return cached, True
             if self._http is not None:
-                return self._accept(await self._http.post(self.token_url, data=self._form()))
+                return (
+                    self._accept(
+                        key, await self._http.post(self.token_url, **self._request_args(key))
+                    ),
+                    False,
+                )
             async with httpx.AsyncClient() as http:
-                return self._accept(await http.post(self.token_url, data=self._form()))
+                return (
+                    self._accept(key, await http.post(self.token_url, **self._request_args(key))),
+                    False,
+                )

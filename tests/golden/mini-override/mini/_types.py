@@ -77,7 +77,10 @@ class Endpoint(Generic[T]):
         str, Any
     ]  # status -> type, or its text (resolved on first use), or None: no body
     params: tuple[Param, ...] = ()
-    security: tuple[tuple[str, ...], ...] = ()
+    security: tuple[tuple[str, ...], ...] = ()  # alternatives, each the scheme names used together
+    scopes: tuple[
+        tuple[tuple[str, ...], ...], ...
+    ] = ()  # per alternative, the OAuth2 scopes per scheme
     body_model: Any = None  # a model class, or its name
     content_type: str = ""
     idempotent: bool = False

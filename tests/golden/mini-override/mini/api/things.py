@@ -35,6 +35,10 @@ _CREATE_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
         ("apiKeyAuth",),
         ("AuthZ",),
     ),
+    scopes=(
+        ((),),
+        (("read",),),
+    ),
     body_model="ThingCreateRequest",
     content_type="application/vnd.api+json",
 )
@@ -53,6 +57,10 @@ _GET_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
         ("apiKeyAuth",),
         ("AuthZ",),
     ),
+    scopes=(
+        ((),),
+        (("read",),),
+    ),
     idempotent=True,
 )
 
@@ -67,6 +75,10 @@ _DELETE_THING: _runtime.Endpoint[None] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth",),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((),),
+        (("read",),),
     ),
     idempotent=True,
 )
@@ -83,6 +95,10 @@ _UPDATE_THING: _runtime.Endpoint[ThingResponse | None] = _runtime.Endpoint(
     security=(
         ("apiKeyAuth",),
         ("AuthZ",),
+    ),
+    scopes=(
+        ((),),
+        (("read",),),
     ),
     body_model="ThingUpdate",
     content_type="application/json",
@@ -225,7 +241,7 @@ class Things:
         self,
         thing_id: str,
         *,
-        idempotency_key: str,
+        idempotency_key: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -371,7 +387,7 @@ class AsyncThings:
         self,
         thing_id: str,
         *,
-        idempotency_key: str,
+        idempotency_key: str | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
