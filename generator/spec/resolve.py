@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from generator.spec.merge import MergedSpec
+if TYPE_CHECKING:  # merge bundles with this module's lookups
+    from generator.spec.merge import MergedSpec
 from generator.problems import Problem, escape_pointer_token, split_pointer
 
 
@@ -87,10 +88,7 @@ class Resolver:
                 problems.append(self.spec.problem(where, f"remote $ref {ref!r} is not followed"))
                 continue
             if not ref.startswith("#"):
-                problems.append(
-                    self.spec.problem(where, f"$ref {ref!r} points outside the document; only local refs (#/...) are supported")
-                )
-                continue
+                continue  # a file ref left here could not be bundled: that problem is reported already
             target = lookup(self.document, ref[1:])
             if target is _MISSING:
                 problems.append(self.spec.problem(where, f"$ref {ref!r} does not resolve"))
