@@ -170,9 +170,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     for spec_path in specs:
         try:
-            spec = load_spec(spec_path, base)
+            spec = load_spec(spec_path, base, keep_going=True)
             problems = RemoteRefs(spec).inline() if args.allow_remote_refs else []
-            problems = problems or validate(spec, args.lenient)
+            problems = sorted(set(spec.problems + (problems or validate(spec, args.lenient))))
         except SpecError as exc:
             problems = exc.problems
         for problem in problems:
