@@ -367,10 +367,11 @@ def _base_name(file: LoadedFile, pointer_in: str) -> str:
 
 
 def _free_name(base: str, display: str, used: set[str]) -> str:
-    """`base`, or `base` prefixed with its file's name, then folders, until free (then numbered)."""
+    """`base`, or `base` prefixed with its file's name, then folders, until free (then numbered); a name
+    that repeats `base` (`metric.yaml#/Metric`) is skipped."""
     parts = [_clean(p.rsplit(".", 1)[0] if i == 0 else p) for i, p in enumerate(reversed(display.split("/")))]
-    first = 2 if parts[0] == base else 1  # a whole file is named after it already
-    candidates = [base] + [f"{'_'.join(reversed(parts[:n]))}_{base}" for n in range(first, len(parts) + 1)]
+    parts = [p for p in parts if p.lower() != base.lower()]
+    candidates = [base] + [f"{'_'.join(reversed(parts[:n]))}_{base}" for n in range(1, len(parts) + 1)]
     for candidate in candidates:
         if candidate not in used:
             return candidate

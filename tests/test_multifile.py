@@ -1,0 +1,158 @@
+"""Specs split into several files: bundled into one document, errors located in the file that holds them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import yaml
+
+from conftest import ROOT, import_generated
+from loopback import Reply
+
+from generator.cli import main
+from generator.spec.merge import load_spec
+from generator.spec.resolve import iter_refs
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multifile"
+TREE = FIXTURES / "tree"
+
+
+def bundle(spec: Path, out: Path) -> dict:
+    assert main(["bundle", str(spec), "-o", str(out)]) == 0
+    return yaml.safe_load(out.read_text())
+
+
+def test_every_kind_lands_in_its_section_and_the_result_stands_alone(tmp_path):
+    document = bundle(TREE / "openapi.yaml", tmp_path / "bundled.yaml")
+    components = document["components"]
+    assert {section: sorted(entries) for section, entries in components.items()} == {
+        "schemas": ["Error", "Limit", "Metric", "Thing", "b_Metric"],
+        "examples": ["one"], "headers": ["X-Rate"], "links": ["Self"], "parameters": ["per_page"],
+        "requestBodies": ["NewMetric"], "responses": ["Metrics", "Problem"],
+    }
+    # two files each define `Metric`: both survive, named apart
+    assert components["schemas"]["Metric"]["required"] == ["name"]
+    assert components["schemas"]["b_Metric"]["required"] == ["name", "value"]
+    # refs inside a referenced file, `#/...` ones included, follow that file
+    assert components["schemas"]["b_Metric"]["properties"]["parent"] == {"$ref": "#/components/schemas/b_Metric"}
+    assert components["schemas"]["Thing"]["properties"]["children"]["items"] == {"$ref": "#/components/schemas/Thing"}
+    assert components["parameters"]["per_page"]["schema"] == {"$ref": "#/components/schemas/Limit"}
+    assert components["schemas"]["Limit"]["minimum"] == 1e-08  # a number, not the string "1e-08"
+    assert components["schemas"]["Thing"]["properties"]["label"]["example"] == "\U0001f44d"
+    # path items and operations have no component slot: inlined where they are used
+    assert document["paths"]["/things/{id}"]["get"]["operationId"] == "getThing"
+    assert document["paths"]["/metrics"]["post"]["requestBody"] == {"$ref": "#/components/requestBodies/NewMetric"}
+    assert all(ref.startswith("#/") for _, ref in iter_refs(document))
+    assert main(["validate", str(tmp_path / "bundled.yaml")]) == 0
+
+
+def test_bundle_does_not_depend_on_file_order(tmp_path):
+    """The same tree written in two orders bundles to the same bytes."""
+    files = sorted(p for p in TREE.rglob("*") if p.is_file())
+    outputs = []
+    for name, order in (("forward", files), ("backward", files[::-1])):
+        for path in order:
+            target = tmp_path / name / path.relative_to(TREE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        bundle(tmp_path / name / "openapi.yaml", tmp_path / f"{name}.json")
+        outputs.append((tmp_path / f"{name}.json").read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_each_referenced_file_is_read_once(monkeypatch):
+    import generator.spec.bundle as bundle_module
+
+    reads: list[str] = []
+    original = bundle_module.load_file
+
+    def counting(path, *args, **kwargs):
+        reads.append(Path(path).relative_to(TREE).as_posix())
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(bundle_module, "load_file", counting)
+    load_spec(TREE / "openapi.yaml", ROOT)
+    assert sorted(reads) == sorted(set(reads))
+    assert {"models/a/metric.yaml", "models/b/metric.yaml", "models/thing.json"} <= set(reads)
+
+
+def test_generated_client_works_over_file_refs(tmp_path, server):
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(TREE / "openapi.yaml"), "--package", "multi", "--output", str(out),
+                 "--no-cache"]) == 0
+    multi = import_generated(out, "multi")
+    server.reply(Reply(200, {"id": "t1", "children": [{"id": "t2"}], "metric": {"name": "cpu"}}))
+    with multi.Client(base_url=server.url) as client:
+        thing = client.default.get_thing("t1")
+        assert thing.children[0].id == "t2" and thing.metric.name == "cpu"
+        server.reply(Reply(201, {"name": "cpu", "value": 2.5}))
+        created = client.default.add_metric(body={"name": "cpu", "value": 2.5})
+    assert created.value == 2.5
+    assert json.loads(server.requests[1].body) == {"name": "cpu", "value": 2.5}
+
+
+def validate_lines(spec: Path, capsys, monkeypatch) -> list[str]:
+    monkeypatch.chdir(ROOT)
+    assert main(["validate", spec.relative_to(ROOT).as_posix()]) == 1
+    return capsys.readouterr().out.strip().splitlines()
+
+
+def test_every_problem_is_listed_where_it_is(capsys, monkeypatch):
+    """A missing file, a ref out of the folder, a target that is not there, a file that does not parse and a
+    bad parameter inside a referenced file: all listed at once, each in the file that holds it."""
+    broken = "tests/fixtures/multifile/broken"
+    assert validate_lines(FIXTURES / "broken" / "openapi.yaml", capsys, monkeypatch) == [
+        f"{broken}/openapi.yaml:9: /paths/~1a/get/parameters/1/$ref: $ref 'parts/missing.yaml': no such file",
+        f"{broken}/openapi.yaml:10: /paths/~1a/get/parameters/2/$ref: $ref '../outside.yaml#/x' leads outside "
+        f"the spec's folder '{broken}'; not read",
+        f"{broken}/openapi.yaml:22: /paths/~1b/get/responses/200/content/application~1json/schema/$ref: "
+        "$ref 'parts/params.yaml#/NoSuchSchema' does not resolve",
+        f"{broken}/openapi.yaml:27: /paths/~1c/get/responses/200: 'description' is a required property",
+        f"{broken}/parts/not_yaml.yaml:3: /: YAML does not parse: did not find expected ',' or ']'",
+        f"{broken}/parts/params.yaml:7: /bad/in: 'quer' is not one of ['path', 'query', 'header', 'cookie']",
+    ]
+
+
+def test_cycles_across_files(capsys, monkeypatch):
+    cycles = "tests/fixtures/multifile/cycles"
+    assert validate_lines(FIXTURES / "cycles" / "openapi.yaml", capsys, monkeypatch) == [
+        f"{cycles}/openapi.yaml:14: /paths/~1x/get/responses/200/content/application~1json/schema/$ref: "
+        "$ref cycle with no schema in between: #/components/schemas/x -> #/components/schemas/y -> "
+        "#/components/schemas/x",
+        f"{cycles}/paths/b.yaml:1: /$ref: $ref 'a.yaml' refers back to itself through other files "
+        "(a cycle that cannot be inlined)",
+        f"{cycles}/schemas/x.yaml:1: /$ref: $ref cycle with no schema in between: #/components/schemas/y -> "
+        "#/components/schemas/x -> #/components/schemas/y",
+        f"{cycles}/schemas/y.yaml:1: /$ref: $ref cycle with no schema in between: #/components/schemas/x -> "
+        "#/components/schemas/y -> #/components/schemas/x",
+    ]
+
+
+def test_symlink_leading_outside_is_not_followed(tmp_path, capsys, monkeypatch):
+    spec = tmp_path / "spec"
+    shutil.copytree(TREE, spec)
+    # the link's target does not parse: had it been read, that would be the problem reported
+    (spec / "common" / "headers.yaml").unlink()
+    (spec / "common" / "headers.yaml").symlink_to(FIXTURES / "outside.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "spec/openapi.yaml"]) == 1
+    assert capsys.readouterr().out.strip().splitlines() == [
+        "spec/paths/metrics.yaml:19: /post/responses/201/headers/X-Rate/$ref: $ref '../common/headers.yaml#/X-Rate' "
+        "goes through a symbolic link leading outside the spec's folder 'spec'; not read"
+    ]
+
+
+def test_fragment_that_does_not_parse_hides_nothing(tmp_path, capsys, monkeypatch):
+    (tmp_path / "shared.yaml").write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
+    (tmp_path / "a.yaml").write_text("paths:\n  /a:\n    get: [unclosed\n")
+    (tmp_path / "b.yaml").write_text(
+        "paths:\n  /b:\n    get:\n      parameters:\n        - {name: q, in: quer, schema: {type: string}}\n"
+        "      responses:\n        '200': {description: ok}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "."]) == 1
+    assert capsys.readouterr().out.strip().splitlines() == [
+        "a.yaml:4: /: YAML does not parse: did not find expected ',' or ']'",
+        "b.yaml:5: /paths/~1b/get/parameters/0/in: 'quer' is not one of ['path', 'query', 'header', 'cookie']",
+    ]
