@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     bundle = sub.add_parser("bundle", help="write the merged single-file spec")
     bundle.add_argument("spec", type=Path)
     bundle.add_argument("-o", "--output", type=Path, required=True)
+    bundle.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     return parser
 
 
@@ -200,7 +201,9 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     from generator.pipeline import load_and_validate
 
-    spec, _ = load_and_validate(args.spec)
+    spec, warnings = load_and_validate(args.spec, lenient=args.lenient)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     text = (
         json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
         if args.output.suffix == ".json"

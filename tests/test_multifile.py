@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import ROOT, import_generated
 from loopback import Reply
 
 from generator.cli import main
-from generator.spec.merge import load_spec
-from generator.spec.resolve import iter_refs
+from generator.config import ClientTarget
+from generator.output.write import write_package
+from generator.pipeline import build_package
+from generator.spec.merge import HTTP_METHODS, load_spec
+from generator.spec.resolve import Resolver, iter_refs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multifile"
 TREE = FIXTURES / "tree"
@@ -156,3 +162,52 @@ def test_fragment_that_does_not_parse_hides_nothing(tmp_path, capsys, monkeypatc
         "a.yaml:4: /: YAML does not parse: did not find expected ',' or ']'",
         "b.yaml:5: /paths/~1b/get/parameters/0/in: 'quer' is not one of ['path', 'query', 'header', 'cookie']",
     ]
+
+
+CORPUS = ROOT.parent / "shared" / "real" / "corpus"
+MULTI_FILE = {  # the corpus's multi-file specs, as a user would name them, and their operations
+    "lob/lob-api-public.yml": 105,
+    "equinix-metal/openapi3.yaml": 220,
+    "opensearch": 715,
+}
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real specs is not here")
+@pytest.mark.parametrize("name", sorted(MULTI_FILE))
+def test_corpus_multi_file_spec_bundles_and_validates(name, tmp_path, capsys):
+    """Each bundles (leniently: some are slightly invalid) into one self-contained document with every
+    operation, which validates again as it is."""
+    out = tmp_path / "bundled.json"
+    assert main(["bundle", "--lenient", str(CORPUS / name), "-o", str(out)]) == 0
+    document = json.loads(out.read_text())
+    operations = [m for item in document["paths"].values() for m in item if m in HTTP_METHODS]
+    assert len(operations) == MULTI_FILE[name]
+    assert all(isinstance(ref, str) and ref.startswith("#/") for _, ref in iter_refs(document))
+    assert Resolver(load_spec(out)).broken() == []
+    if MULTI_FILE[name] < 500:  # validating the largest twice costs more than it tells
+        capsys.readouterr()
+        assert main(["validate", "--lenient", str(out)]) == 0
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real specs is not here")
+def test_opensearch_folder_keeps_same_names_from_different_files_apart():
+    spec = load_spec(CORPUS / "opensearch", keep_going=True)
+    schemas = spec.document["components"]["schemas"]
+    # `Metric` is defined in several schema files: each its own component, named after its file
+    assert {"cluster.state_Metric", "indices.stats_Metric", "nodes.stats_Metric"} <= set(schemas)
+    assert schemas["cluster.state_Metric"] != schemas["nodes.stats_Metric"]
+    # files that are not OpenAPI documents are left out, said with a warning
+    assert sorted(p.file.rsplit("/", 1)[-1] for p in spec.problems) == ["_info.yaml", "_superseded_operations.yaml"]
+    assert all(p.level == "warning" for p in spec.problems)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real specs is not here")
+def test_lob_generates_every_operation_and_every_module_imports(tmp_path):
+    target = ClientTarget(spec=CORPUS / "lob" / "lob-api-public.yml", package="lob", distribution="lob",
+                          output=tmp_path / "out")
+    package = build_package(target, ROOT)
+    assert len(package.api.operations) == 105
+    write_package(target.output, package.files)
+    lob = import_generated(target.output, "lob")
+    for module in pkgutil.walk_packages(lob.__path__, "lob."):
+        importlib.import_module(module.name)

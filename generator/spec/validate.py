@@ -81,6 +81,8 @@ def _schema_findings(document: dict[str, Any], version: str) -> list[Finding]:
                 continue
             error, message = _real_problem(error)
             path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
+            if "propertyNames" in getattr(error, "schema_path", ()) and isinstance(error.instance, str):
+                path.append(error.instance)  # a name that is not allowed: point at it, in the file that has it
             # Keyword errors are found where a schema is first reached, maybe through a ref: name the schema itself.
             findings.append((pointer(*through_refs(document, path)), _short(message)))
     return findings
