@@ -19,7 +19,7 @@ from generator.spec.merge import MergedSpec, load_spec, spec_files
 from generator.models.generate import ModelsError, ModelsResult, generate_models
 from generator.problems import ERROR, Problem, SpecError
 from generator.progress import SILENT, Progress
-from generator.spec.remote_refs import RemoteRefs
+from generator.spec.remote_refs import RemoteDocuments
 from generator.output.render import header_text, render_package
 from generator.models.split import split_models
 from generator.spec.validate import apply_leniency, validate_parts
@@ -52,14 +52,9 @@ BACKGROUND_VALIDATION_OVER = 300
 
 def _load(spec_path: Path, base: Path | None, cache: Cache, allow_remote_refs: bool) -> tuple[MergedSpec, str]:
     """The merged spec and the key of its validation result."""
-    spec = load_spec(spec_path, base, cache, keep_going=True)
-    fetched: list[str] = []
-    if allow_remote_refs:
-        remote = RemoteRefs(spec)
-        remote_problems = remote.inline()
-        if remote_problems:
-            raise SpecError(remote_problems + spec.problems)
-        fetched = remote.fetched_text
+    remote = RemoteDocuments() if allow_remote_refs else None
+    spec = load_spec(spec_path, base, cache, keep_going=True, remote=remote)
+    fetched = remote.fetched_text if remote else []
     # Problems (with their files and lines) depend only on the files' names and bytes (and what was fetched).
     key = digest("validate", code_digest(), _validator_version(),
                  *(part for f in spec.files for part in (f.display, f.digest)), *fetched)

@@ -15,12 +15,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urljoin
 
 from generator.cache import Cache
 from generator.problems import Problem, SpecError, escape_pointer_token, split_pointer
 from generator.spec.loader import LoadedFile, load_file
-from generator.spec.resolve import _MISSING, lookup
+from generator.spec.remote_refs import RemoteDocuments, is_remote
+from generator.spec.resolve import _MISSING, UNRESOLVED, lookup
 
 # Where each kind of object has its components section; kinds missing here are inlined.
 SECTION = {
@@ -71,10 +72,6 @@ class Bundled:
     problems: list[Problem] = field(default_factory=list)
 
 
-def is_remote(ref: str) -> bool:
-    return ref.startswith(("http://", "https://", "//"))
-
-
 def file_refs(loaded: LoadedFile) -> set[Path]:
     """The files a file's `$ref`s name (resolved lexically, not read)."""
     found: set[Path] = set()
@@ -83,7 +80,7 @@ def file_refs(loaded: LoadedFile) -> set[Path]:
         node = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref):
+            if isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref) and not ref.startswith("//"):
                 found.add(Path(os.path.normpath(loaded.path.parent / unquote(ref.split("#", 1)[0]))))
             stack.extend(node.values())
         elif isinstance(node, list):
@@ -95,7 +92,7 @@ class Bundler:
     """Rewrites file refs of fragments in place to `#/components/...` refs; collects what they point at."""
 
     def __init__(self, root: Path, fragments: list[LoadedFile], base: Path, cache: Cache | None,
-                 loaded: dict[Path, LoadedFile] | None = None) -> None:
+                 loaded: dict[Path, LoadedFile] | None = None, remote: RemoteDocuments | None = None) -> None:
         self.root = Path(os.path.abspath(root))
         self.real_root = self.root.resolve()
         self.base = base
@@ -105,10 +102,12 @@ class Bundler:
         self.out = Bundled()
         self.seen: set[Path] = set()
         # (section, file path, pointer) -> placeholder name, and back
-        self.placeholder: dict[tuple[str, Path, str], str] = {}
+        self.placeholder: dict[tuple[str, str, str], str] = {}
         self.target_of: dict[str, tuple[str, LoadedFile, str]] = {}
-        self.claims: dict[tuple[str, Path, str], list[str]] = {}
-        self.inlining: list[tuple[Path, str]] = []
+        self.claims: dict[tuple[str, str, str], list[str]] = {}
+        self.inlining: list[tuple[str, str]] = []
+        self.remote = remote  # None: remote refs are left for validation to report
+        self.url_of: dict[int, str] = {}  # id of a fetched document -> its URL
 
     def bundle(self) -> Bundled:
         for path in sorted(self.fragments):
@@ -174,16 +173,17 @@ class Bundler:
         """Rewrite one ref: to the component its target becomes, or by inlining the target in `holder`."""
         ref = holder["$ref"]
         ref_ptr = ref_ptr if ref_ptr is not None else f"{file_ptr}/$ref"
-        if is_remote(ref):
+        if is_remote(ref) and self.remote is None:
             return None
-        is_fragment = Path(os.path.abspath(file.path)) in self.fragments
+        is_fragment = self._is_fragment(file)
         if ref.startswith("#") and is_fragment:
             return None  # a fragment's local refs name the merged document
         target = self._target(ref, file, ref_ptr)
         if target is None:
+            holder[UNRESOLVED] = True
             return None
         target_file, pointer_in = target
-        if Path(os.path.abspath(target_file.path)) in self.fragments and pointer_in.startswith("/components/"):
+        if self._is_fragment(target_file) and pointer_in.startswith("/components/"):
             holder["$ref"] = "#" + pointer_in  # a fragment's component is in the merged document already
             return None
         value = lookup(target_file.data, pointer_in)
@@ -191,7 +191,7 @@ class Bundler:
         if section is None:
             self._inline(holder, value, kind, file, ref_ptr, target_file, pointer_in, doc_ptr)
             return None
-        key = (section, Path(os.path.abspath(target_file.path)), pointer_in)
+        key = (section, self._identity(target_file), pointer_in)
         name = self.placeholder.get(key)
         if name is None:
             name = self.placeholder[key] = f"\x00{len(self.placeholder)}"
@@ -209,7 +209,7 @@ class Bundler:
 
     def _inline(self, holder: dict[str, Any], value: Any, kind: str, file: LoadedFile, ref_ptr: str,
                 target_file: LoadedFile, pointer_in: str, doc_ptr: str) -> None:
-        key = (Path(os.path.abspath(target_file.path)), pointer_in)
+        key = (self._identity(target_file), pointer_in)
         if key in self.inlining:
             self.out.problems.append(self._problem(file, ref_ptr, f"$ref {holder['$ref']!r} refers back to itself "
                                                    "through other files (a cycle that cannot be inlined)"))
@@ -240,7 +240,15 @@ class Bundler:
             self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r}: the part after '#' must be a "
                                                    "JSON pointer starting with '/'"))
             return None
-        if file_part:
+        base_url = self.url_of.get(id(file))
+        if (is_remote(file_part) or base_url) and self.remote is not None:
+            url = urljoin(base_url or "", file_part) if file_part else base_url or ""
+            fetched = self.remote.get(url, self.out.problems, lambda message: self._problem(file, ref_ptr, message))
+            if fetched is None:
+                return None
+            self.url_of[id(fetched)] = url
+            target_file = fetched
+        elif file_part:
             target_file = self._file(Path(os.path.normpath(Path(os.path.abspath(file.path)).parent / unquote(file_part))),
                                      ref, file, ref_ptr)
             if target_file is None:
@@ -280,6 +288,15 @@ class Bundler:
         self.out.files.append(loaded)
         return loaded
 
+    def _is_fragment(self, file: LoadedFile) -> bool:
+        return id(file) not in self.url_of and Path(os.path.abspath(file.path)) in self.fragments
+
+    def _identity(self, file: LoadedFile) -> str:
+        return self.url_of.get(id(file)) or os.path.abspath(file.path)
+
+    def _display(self, file: LoadedFile) -> str:
+        return self.url_of.get(id(file)) or display_path(file.path, self.root)
+
     @staticmethod
     def _problem(file: LoadedFile, ptr: str, message: str) -> Problem:
         return Problem(file.display, file.line_of(ptr), ptr, message)
@@ -302,7 +319,7 @@ class Bundler:
                 final[self.placeholder[key]] = name
         wanted = sorted(
             (self.target_of[p][0], _base_name(self.target_of[p][1], self.target_of[p][2]),
-             display_path(self.target_of[p][1].path, self.root), self.target_of[p][2], p)
+             self._display(self.target_of[p][1]), self.target_of[p][2], p)
             for p in self.target_of if p not in final)
         for section, base_name, display, pointer_in, placeholder in wanted:
             used = taken.setdefault(section, set()) | {n for p, n in final.items() if self.target_of[p][0] == section}

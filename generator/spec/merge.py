@@ -10,6 +10,7 @@ from typing import Any
 from generator.cache import Cache
 from generator.spec.bundle import Bundled, Bundler, display_path, file_refs
 from generator.spec.loader import LoadedFile, load_file
+from generator.spec.remote_refs import RemoteDocuments
 from generator.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -71,8 +72,9 @@ def spec_files(root: Path) -> list[Path]:
 
 
 def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None,
-              keep_going: bool = False) -> MergedSpec:
-    """Load a single spec file or a folder of fragments, bundle what their file `$ref`s reach, and merge.
+              keep_going: bool = False, remote: RemoteDocuments | None = None) -> MergedSpec:
+    """Load a single spec file or a folder of fragments, bundle what their file `$ref`s reach (and remote
+    ones, given `remote`), and merge.
 
     Problems found on the way raise SpecError; with `keep_going`, they are kept in `problems` and the spec
     is made of what could be read, so that validation can list everything else too."""
@@ -94,7 +96,7 @@ def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None,
                          "not part of the spec", WARNING) for f in skipped]
     if not fragments:
         raise SpecError(problems or [Problem(spec.as_posix(), 0, "", "no OpenAPI fragment found")])
-    bundled = Bundler(spec if spec.is_dir() else spec.parent, fragments, base, cache, loaded).bundle()
+    bundled = Bundler(spec if spec.is_dir() else spec.parent, fragments, base, cache, loaded, remote).bundle()
     problems += bundled.problems
     merged = merge_files(fragments, bundled)
     merged.problems = sorted(set(problems + merged.problems))
