@@ -99,6 +99,35 @@ def test_generated_client_works_over_file_refs(tmp_path, server):
     assert json.loads(server.requests[1].body) == {"name": "cpu", "value": 2.5}
 
 
+def test_folder_of_files_referring_to_each_other(tmp_path, capsys, monkeypatch, server):
+    """A folder where namespace files refer into schema files: schema files are not merged as fragments,
+    `Metric` from three files is three components, each file's own `info` is no conflict, and a file that
+    is not an OpenAPI document is left out with a warning."""
+    monkeypatch.chdir(ROOT)
+    document = bundle(FIXTURES / "folder", tmp_path / "bundled.yaml")
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "tests/fixtures/multifile/folder/_notes.yaml:1: /: warning: holds no OpenAPI field at its top level and "
+        "no file refers to it: not part of the spec"]
+    assert document["info"] == {"title": "Folder API", "version": "2"}
+    schemas = document["components"]["schemas"]
+    assert sorted(schemas) == ["Metric", "Names", "cluster.stats_Metric", "nodes.stats_Metric"]
+    assert schemas["cluster.stats_Metric"]["properties"]["base"] == {"$ref": "#/components/schemas/Metric"}
+    assert schemas["nodes.stats_Metric"]["properties"]["self"] == {"$ref": "#/components/schemas/nodes.stats_Metric"}
+    assert sorted(document["paths"]) == ["/_cluster/stats", "/_nodes/stats"]
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", "tests/fixtures/multifile/folder", "--package", "folder", "--output",
+                 str(out), "--no-cache"]) == 0
+    folder = import_generated(out, "folder")
+    server.reply(Reply(200, {"nodes": 3, "names": ["a"], "base": {"unit": "b"}}))
+    with folder.Client(base_url=server.url) as client:
+        stats = client.default.cluster_stats(metric=["heap"])
+        assert (stats.nodes, stats.base.unit) == (3, "b")
+        server.reply(Reply(200, {"heap": 7, "self": {"heap": 8}}))
+        nodes = client.default.nodes_stats()
+    assert nodes.self.heap == 8
+    assert type(stats) is not type(nodes)  # two files' `Metric`, two models
+
+
 def validate_lines(spec: Path, capsys, monkeypatch) -> list[str]:
     monkeypatch.chdir(ROOT)
     assert main(["validate", spec.relative_to(ROOT).as_posix()]) == 1

@@ -81,7 +81,8 @@ def file_refs(loaded: LoadedFile) -> set[Path]:
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and not ref.startswith("#") and not is_remote(ref) and not ref.startswith("//"):
-                found.add(Path(os.path.normpath(loaded.path.parent / unquote(ref.split("#", 1)[0]))))
+                folder = Path(os.path.abspath(loaded.path)).parent
+                found.add(Path(os.path.normpath(folder / unquote(ref.split("#", 1)[0]))))
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
