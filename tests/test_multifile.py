@@ -240,3 +240,16 @@ def test_lob_generates_every_operation_and_every_module_imports(tmp_path):
     lob = import_generated(target.output, "lob")
     for module in pkgutil.walk_packages(lob.__path__, "lob."):
         importlib.import_module(module.name)
+
+
+def test_changing_a_referenced_file_regenerates(tmp_path):
+    """The package cache knows the files refs reached, not only the root file."""
+    spec = tmp_path / "spec"
+    shutil.copytree(TREE, spec)
+    args = ["generate", "--spec", str(spec / "openapi.yaml"), "--package", "multi", "--output", str(tmp_path / "out"),
+            "--cache-dir", str(tmp_path / "cache")]
+    assert main(args) == 0
+    metric = spec / "models" / "b" / "metric.yaml"
+    metric.write_text(metric.read_text() + "    comment: {type: string}\n")
+    assert main(args) == 0
+    assert "comment: str | None" in (tmp_path / "out" / "multi" / "models.py").read_text()
