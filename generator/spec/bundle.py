@@ -157,7 +157,8 @@ class Bundler:
 
     def _mapping(self, schema: dict[str, Any], file: LoadedFile, file_ptr: str) -> None:
         """Discriminator mapping values that are refs (not bare names) follow their schema."""
-        mapping = schema.get("discriminator", {}).get("mapping") if isinstance(schema.get("discriminator"), dict) else None
+        discriminator = schema.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
         if not isinstance(mapping, dict):
             return
         for key, value in mapping.items():
@@ -242,6 +243,7 @@ class Bundler:
                                                    "JSON pointer starting with '/'"))
             return None
         base_url = self.url_of.get(id(file))
+        target_file: LoadedFile | None
         if (is_remote(file_part) or base_url) and self.remote is not None:
             url = urljoin(base_url or "", file_part) if file_part else base_url or ""
             fetched = self.remote.get(url, self.out.problems, lambda message: self._problem(file, ref_ptr, message))
@@ -250,8 +252,8 @@ class Bundler:
             self.url_of[id(fetched)] = url
             target_file = fetched
         elif file_part:
-            target_file = self._file(Path(os.path.normpath(Path(os.path.abspath(file.path)).parent / unquote(file_part))),
-                                     ref, file, ref_ptr)
+            folder = Path(os.path.abspath(file.path)).parent
+            target_file = self._file(Path(os.path.normpath(folder / unquote(file_part))), ref, file, ref_ptr)
             if target_file is None:
                 return None
         else:
@@ -308,8 +310,8 @@ class Bundler:
         """Give every bundled object its final name and move it under that name."""
         taken: dict[str, set[str]] = {}
         for fragment in self.fragments.values():
-            components = fragment.data.get("components")
-            for section, entries in (components.items() if isinstance(components, dict) else ()):
+            declared = fragment.data.get("components")
+            for section, entries in (declared.items() if isinstance(declared, dict) else ()):
                 if isinstance(entries, dict):
                     taken.setdefault(section, set()).update(entries)
         final: dict[str, str] = {}

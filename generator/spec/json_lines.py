@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner json itself uses
 from typing import Any
 
 from generator.problems import Problem, SpecError, escape_pointer_token

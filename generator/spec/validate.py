@@ -51,10 +51,10 @@ def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[P
     ref_problems = [spec.problem(f"{holder}/$ref", message) for holder, message in broken if message]
     known = {} if known is None else known
     # The schema validator would follow broken refs: it checks every part that does not reach one.
-    document = without_units(spec.document, {unit_of(holder) for holder, _ in broken})
-    if document is None:
+    checkable = without_units(spec.document, {unit_of(holder) for holder, _ in broken})
+    if checkable is None:
         return [], sorted(set(ref_problems + _generator_problems(spec)))
-    findings, kept = validate_by_units(document, lambda doc: _schema_findings(doc, version), known,
+    findings, kept = validate_by_units(checkable, lambda doc: _schema_findings(doc, version), known,
                                        salt=version)
     if not broken:
         known.clear()
