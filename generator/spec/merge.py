@@ -99,6 +99,8 @@ def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None,
     bundled = Bundler(spec if spec.is_dir() else spec.parent, fragments, base, cache, loaded, remote).bundle()
     problems += bundled.problems
     merged = merge_files(fragments, bundled)
+    if any(p.level == ERROR for p in problems) and "openapi" not in merged.document:
+        merged.problems = [p for p in merged.problems if p.pointer or "`openapi`" not in p.message]  # a file unread
     merged.problems = sorted(set(problems + merged.problems))
     # Generated files name their source; an absolute path would differ from machine to machine.
     source = display_path(spec, base)

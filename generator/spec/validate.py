@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from generator.spec.merge import HTTP_METHODS, MergedSpec
 from generator.naming import snake_case
-from generator.problems import WARNING, Problem, escape_pointer_token, pointer
+from generator.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
 from generator.spec.resolve import Resolver, through_refs
 from generator.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
 
@@ -43,6 +43,8 @@ def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[P
     """
     document = spec.document
     version = document.get("openapi")
+    if version is None and "swagger" not in document and any(p.level == ERROR for p in spec.problems):
+        return [], []  # the file that declares `openapi` could not be read: said already
     if "swagger" in document and version is None:
         return [], [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first")]
     if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
