@@ -113,7 +113,10 @@ class Bundler:
     def bundle(self) -> Bundled:
         for path in sorted(self.fragments):
             fragment = self.fragments[path]
-            self._walk(fragment.data, "document", fragment, "", "")
+            try:
+                self._walk(fragment.data, "document", fragment, "", "")
+            except RecursionError:
+                self.out.problems.append(Problem(fragment.display, 1, "", "refs nest too deeply to bundle"))
         self._finish()
         return self.out
 
