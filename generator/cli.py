@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     bundle = sub.add_parser("bundle", help="write the merged single-file spec")
     bundle.add_argument("spec", type=Path)
     bundle.add_argument("-o", "--output", type=Path, required=True)
+    bundle.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
+    bundle.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
     return parser
 
 
@@ -162,7 +164,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.spec.merge import load_spec
-    from generator.spec.remote_refs import RemoteRefs
+    from generator.spec.remote_refs import RemoteDocuments
     from generator.spec.validate import validate
 
     specs = args.specs or [t.spec for t in load_targets(args.config)]
@@ -170,9 +172,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     failed = False
     for spec_path in specs:
         try:
-            spec = load_spec(spec_path, base)
-            problems = RemoteRefs(spec).inline() if args.allow_remote_refs else []
-            problems = problems or validate(spec, args.lenient)
+            remote = RemoteDocuments() if args.allow_remote_refs else None
+            spec = load_spec(spec_path, base, keep_going=True, remote=remote)
+            problems = sorted(set(spec.problems + validate(spec, args.lenient)))
         except SpecError as exc:
             problems = exc.problems
         for problem in problems:
@@ -200,7 +202,9 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     from generator.pipeline import load_and_validate
 
-    spec, _ = load_and_validate(args.spec)
+    spec, warnings = load_and_validate(args.spec, lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     text = (
         json.dumps(spec.document, indent=2, ensure_ascii=False) + "\n"
         if args.output.suffix == ".json"

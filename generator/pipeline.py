@@ -15,11 +15,11 @@ from generator.config import SPLIT_MODELS_OVER, ClientTarget
 from generator.forked import Forked
 from generator.output.format import format_files
 from generator.ir.nodes import Api
-from generator.spec.merge import MergedSpec, load_spec
+from generator.spec.merge import MergedSpec, load_spec, spec_files
 from generator.models.generate import ModelsError, ModelsResult, generate_models
 from generator.problems import ERROR, Problem, SpecError
 from generator.progress import SILENT, Progress
-from generator.spec.remote_refs import RemoteRefs
+from generator.spec.remote_refs import RemoteDocuments
 from generator.output.render import header_text, render_package
 from generator.models.split import split_models
 from generator.spec.validate import apply_leniency, validate_parts
@@ -43,7 +43,7 @@ def load_and_validate(
     """The merged spec, or SpecError listing every error found. Returns the warnings."""
     cache = cache or NoCache()
     spec, key = _load(spec_path, base, cache, allow_remote_refs)
-    return spec, _checked(_validation(spec, key, cache, in_background=False)(), lenient)
+    return spec, _checked(_validation(spec, key, cache, in_background=False)(), lenient, spec.problems)
 
 
 # Past this many path items and components, validation runs on the second core while models are made.
@@ -52,14 +52,9 @@ BACKGROUND_VALIDATION_OVER = 300
 
 def _load(spec_path: Path, base: Path | None, cache: Cache, allow_remote_refs: bool) -> tuple[MergedSpec, str]:
     """The merged spec and the key of its validation result."""
-    spec = load_spec(spec_path, base, cache)
-    fetched: list[str] = []
-    if allow_remote_refs:
-        remote = RemoteRefs(spec)
-        remote_problems = remote.inline()
-        if remote_problems:
-            raise SpecError(remote_problems)
-        fetched = remote.fetched_text
+    remote = RemoteDocuments() if allow_remote_refs else None
+    spec = load_spec(spec_path, base, cache, keep_going=True, remote=remote)
+    fetched = remote.fetched_text if remote else []
     # Problems (with their files and lines) depend only on the files' names and bytes (and what was fetched).
     key = digest("validate", code_digest(), _validator_version(),
                  *(part for f in spec.files for part in (f.display, f.digest)), *fetched)
@@ -91,9 +86,9 @@ def _validation(spec: MergedSpec, key: str, cache: Cache, in_background: bool) -
     return finish
 
 
-def _checked(parts: tuple, lenient: bool) -> list[Problem]:
-    """The warnings, or SpecError listing every problem when there is an error."""
-    problems = apply_leniency(*parts, lenient)
+def _checked(parts: tuple, lenient: bool, loading: list[Problem]) -> list[Problem]:
+    """The warnings, or SpecError listing every problem when there is an error (with those of loading)."""
+    problems = sorted(set(apply_leniency(*parts, lenient) + loading))
     if any(p.level == ERROR for p in problems):
         raise SpecError(problems)
     return problems
@@ -152,7 +147,7 @@ def _models_version() -> str:
 
 def package_key(target: ClientTarget, base: Path | None) -> str:
     """Everything a package is made from: spec file names and bytes, templates, names, generator code."""
-    from generator.spec.merge import display_path, spec_files
+    from generator.spec.merge import display_path
 
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(),
@@ -174,16 +169,31 @@ def build_package(
     # Remote documents are not content-addressed by the package key: such specs skip the package cache.
     if not isinstance(cache, NoCache) and target.spec.exists() and not target.allow_remote_refs:
         key = package_key(target, base)
-        hit = cache.get("package", key)
+        # Files reached by file refs are known once loaded: the last build of this key recorded them.
+        referenced = cache.get("package-refs", key)
+        full_key = _with_files(key, referenced) if isinstance(referenced, list) else None
+        hit = cache.get("package", full_key) if full_key else None
         if isinstance(hit, GeneratedPackage):
             return hit
-    package = _build_package(target, base, cache, progress)
-    if key:
-        cache.put("package", key, package)
+    package, referenced = _build_package(target, base, cache, progress)
+    full_key = _with_files(key, referenced) if key else None
+    if key and full_key:
+        cache.put("package-refs", key, referenced)
+        cache.put("package", full_key, package)
     return package
 
 
-def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progress: Progress) -> GeneratedPackage:
+def _with_files(key: str, paths: list[str]) -> str | None:
+    """`key` extended with the bytes of `paths`; None when one cannot be read."""
+    try:
+        return digest(key, *(part for path in paths for part in (path, Path(path).read_bytes())))
+    except OSError:
+        return None
+
+
+def _build_package(target: ClientTarget, base: Path | None, cache: Cache,
+                   progress: Progress) -> tuple[GeneratedPackage, list[str]]:
+    """The package, and the files file refs reached beyond the spec's own (absolute paths)."""
     progress.stage("loading")
     spec, key = _load(target.spec, base, cache, target.allow_remote_refs)
     document = spec.document
@@ -193,17 +203,19 @@ def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progre
     finish_validation = _validation(spec, key, cache, in_background=background)
     if not background:  # small specs: nothing is generated from an invalid one
         progress.stage("validating")
-        warnings = _checked(finish_validation(), target.lenient)
+        warnings = _checked(finish_validation(), target.lenient, spec.problems)
+    elif any(p.level == ERROR for p in spec.problems):
+        _checked(finish_validation(), target.lenient, spec.problems)
     progress.stage("generating models")
     try:
         api, models = build_api(spec, target.package, target.distribution, cache)
     except BaseException:
         if background:
-            _checked(finish_validation(), target.lenient)  # a problem validation finds is the one to report
+            _checked(finish_validation(), target.lenient, spec.problems)  # the problem validation finds is the one
         raise
     if background:
         progress.stage("validating")
-        warnings = _checked(finish_validation(), target.lenient)
+        warnings = _checked(finish_validation(), target.lenient, spec.problems)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
     texts = render_package(api, target.templates)
     models_path = f"{target.package}/models.py"
@@ -214,7 +226,9 @@ def _build_package(target: ClientTarget, base: Path | None, cache: Cache, progre
         texts.update(split_modules(texts.pop(models_path), header_text(spec.source_name), target.package, cache))
     files = {path: text.encode("utf-8") for path, text in texts.items()}
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
-    return GeneratedPackage(api, files, tuple(warnings))
+    own = {path.resolve() for path in spec_files(target.spec)}
+    referenced = sorted({str(f.path.resolve()) for f in spec.files} - {str(p) for p in own})
+    return GeneratedPackage(api, files, tuple(warnings)), referenced
 
 
 def split_models_wanted(models: ModelsResult, target: ClientTarget) -> bool:

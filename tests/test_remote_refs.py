@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib
 
+import yaml
+
 from conftest import import_generated
 from loopback import Reply
 
@@ -81,6 +83,51 @@ def test_unreachable_remote_ref_is_a_located_error(tmp_path, server, capsys):
     spec = tmp_path / "spec.yaml"
     spec.write_text(spec_text(server.url).replace("schemas.yaml", "gone.yaml"))
     assert main(["validate", "--allow-remote-refs", str(spec)]) == 1
-    line = capsys.readouterr().out.strip()
+    [line] = capsys.readouterr().out.strip().splitlines()  # the ref is not reported a second time
     assert line.startswith(f"{spec.as_posix()}:14: /paths/~1things~1{{id}}/get/responses/200/content/")
     assert "cannot fetch remote $ref" in line and "404" in line
+
+
+PARTS = """\
+limit:
+  name: limit
+  in: query
+  schema: {type: integer, maximum: 50}
+thing:
+  description: one thing
+  content:
+    application/json:
+      schema: {$ref: 'schemas.yaml#/Thing'}
+"""
+
+
+def test_remote_parameter_and_response_land_in_their_sections(tmp_path, server):
+    """Remote refs go through bundling like local files: not only schemas."""
+    def handler(request):
+        return {"/schemas.yaml": Reply(200, REMOTE), "/common.yaml": Reply(200, COMMON),
+                "/parts.yaml": Reply(200, PARTS)}.get(request.path, Reply(404, "missing"))
+
+    server.handler = handler
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"""\
+openapi: 3.0.3
+info: {{title: remote, version: "1"}}
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - $ref: '{server.url}/parts.yaml#/limit'
+      responses:
+        '200':
+          $ref: '{server.url}/parts.yaml#/thing'
+""")
+    out = tmp_path / "bundled.yaml"
+    assert main(["bundle", "--allow-remote-refs", str(spec), "-o", str(out)]) == 0
+    document = yaml.safe_load(out.read_text())
+    assert document["paths"]["/things"]["get"]["parameters"] == [{"$ref": "#/components/parameters/limit"}]
+    assert document["components"]["parameters"]["limit"]["schema"] == {"type": "integer", "maximum": 50}
+    assert document["components"]["responses"]["thing"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Thing"}
+    assert sorted(document["components"]["schemas"]) == ["Owner", "Tags", "Thing"]
+    assert sorted(r.path for r in server.requests) == ["/common.yaml", "/parts.yaml", "/schemas.yaml"]

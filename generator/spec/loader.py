@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,9 +11,32 @@ import yaml
 
 from generator.cache import Cache, code_digest, digest
 from generator.problems import Problem, SpecError, escape_pointer_token
+from generator.spec.json_lines import parse_json
 
 # The C parser is several times faster on large specs; fall back to the pure-Python one.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """YAML 1.1 reads `1e-08` (no dot, or no sign in the exponent) as a string; YAML 1.2 and JSON, which
+    OpenAPI means, read it as a number. Only the resolver changes, so the C parser is still used."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _FLOAT_TAG]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _FLOAT_TAG,
+    re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?
+                  |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+                  |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+                  |[-+]?\.(?:inf|Inf|INF)
+                  |\.(?:nan|NaN|NAN))$""", re.X),
+    list("-+0123456789."),
+)
 _constructor = yaml.constructor.SafeConstructor()
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
@@ -95,8 +119,11 @@ class _Builder:
             active.discard(id(node))
 
 
-def load_file(path: Path, display: str | None = None, cache: Cache | None = None) -> LoadedFile:
-    """Parse one YAML or JSON file. Raises SpecError with a located problem on failure."""
+def load_file(path: Path, display: str | None = None, cache: Cache | None = None,
+              any_top_level: bool = False) -> LoadedFile:
+    """Parse one YAML or JSON file. Raises SpecError with a located problem on failure.
+
+    A spec file holds a mapping; a file reached by a `$ref` (`any_top_level`) may hold any value."""
     display = display or str(path)
     try:
         size = path.stat().st_size
@@ -109,18 +136,22 @@ def load_file(path: Path, display: str | None = None, cache: Cache | None = None
     except OSError as exc:
         raise SpecError([Problem(display, 1, "", f"cannot read file: {exc.strerror}")]) from None
     file_digest = digest(raw)
-    key = digest("load", code_digest(), file_digest)
+    key = digest("load", code_digest(), file_digest, path.suffix.lower())
     cached = cache.get("load", key) if cache else None
-    if isinstance(cached, tuple) and len(cached) == 2:
+    if isinstance(cached, tuple) and len(cached) == 2 and (any_top_level or isinstance(cached[0], dict)):
         return LoadedFile(path, display, cached[0], cached[1], file_digest)
-    loaded = load_text(text, display, path)
+    loaded = load_text(text, display, path, any_top_level)
     loaded.digest = file_digest
     if cache:
         cache.put("load", key, (loaded.data, loaded.lines))
     return loaded
 
 
-def load_text(text: str, display: str, path: Path | None = None) -> LoadedFile:
+def load_text(text: str, display: str, path: Path | None = None, any_top_level: bool = False) -> LoadedFile:
+    """Parse spec text: JSON when the file's name ends in .json, YAML otherwise."""
+    if (path or Path(display)).suffix.lower() == ".json":
+        data, lines = parse_json(text, display)
+        return _checked_top(LoadedFile(path or Path(display), display, data, lines), any_top_level)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -142,6 +173,10 @@ def load_text(text: str, display: str, path: Path | None = None) -> LoadedFile:
         raise SpecError([Problem(display, 1, "", "document is nested too deeply")]) from None
     if builder.problems:
         raise SpecError(builder.problems)
-    if not isinstance(data, dict):
-        raise SpecError([Problem(display, 1, "", "a spec file must hold a mapping at the top level")])
-    return LoadedFile(path or Path(display), display, data, builder.lines)
+    return _checked_top(LoadedFile(path or Path(display), display, data, builder.lines), any_top_level)
+
+
+def _checked_top(loaded: LoadedFile, any_top_level: bool) -> LoadedFile:
+    if not any_top_level and not isinstance(loaded.data, dict):
+        raise SpecError([Problem(loaded.display, 1, "", "a spec file must hold a mapping at the top level")])
+    return loaded

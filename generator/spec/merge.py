@@ -2,43 +2,61 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.cache import Cache
+from generator.spec.bundle import Bundled, Bundler, display_path, file_refs
 from generator.spec.loader import LoadedFile, load_file
-from generator.problems import Problem, SpecError, escape_pointer_token
+from generator.spec.remote_refs import RemoteDocuments
+from generator.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# A file of a folder with none of these at its top level is not an OpenAPI fragment.
+OPENAPI_FIELDS = ("openapi", "swagger", "info", "paths", "components", "webhooks", "servers", "security", "tags",
+                  "externalDocs", "jsonSchemaDialect")
 
 
 @dataclass
 class MergedSpec:
-    """The merged document plus a map from JSON pointer prefixes to the file that defined them."""
+    """The merged document plus where each part came from: the fragment that defined a pointer prefix
+    (`owners`), or the file and pointer a bundled object was taken from (`origins`)."""
 
     document: dict[str, Any]
     files: list[LoadedFile]
     owners: dict[str, LoadedFile] = field(default_factory=dict)
     source_name: str = ""
+    origins: dict[str, tuple[LoadedFile, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # found while loading, bundling and merging
 
-    def locate(self, ptr: str) -> tuple[str, int]:
-        """File and line for a pointer into the merged document."""
+    def where(self, ptr: str) -> tuple[str, int, str]:
+        """File, line and the pointer within that file, for a pointer into the merged document."""
         probe = ptr
         while True:
+            origin = self.origins.get(probe)
+            if origin is not None:
+                file, start = origin
+                inner = start + ptr[len(probe):]
+                return file.display, file.line_of(inner), inner
             owner = self.owners.get(probe)
             if owner is not None:
-                return owner.display, owner.line_of(ptr)
+                return owner.display, owner.line_of(ptr), ptr
             if not probe:
                 break
             probe = probe.rsplit("/", 1)[0]
         first = self.files[0]
-        return first.display, first.line_of(ptr)
+        return first.display, first.line_of(ptr), ptr
+
+    def locate(self, ptr: str) -> tuple[str, int]:
+        """File and line for a pointer into the merged document."""
+        return self.where(ptr)[:2]
 
     def problem(self, ptr: str, message: str, level: str = "error") -> Problem:
-        file, line = self.locate(ptr)
-        return Problem(file, line, ptr, message, level)
+        file, line, inner = self.where(ptr)
+        return Problem(file, line, inner, message, level)
 
 
 def spec_files(root: Path) -> list[Path]:
@@ -53,52 +71,105 @@ def spec_files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
-def display_path(path: Path, base: Path) -> str:
-    """A path for messages and headers: relative to `base` when inside it, never absolute otherwise."""
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None,
+              keep_going: bool = False, remote: RemoteDocuments | None = None) -> MergedSpec:
+    """Load a single spec file or a folder of fragments, bundle what their file `$ref`s reach (and remote
+    ones, given `remote`), and merge.
 
-
-def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None) -> MergedSpec:
-    """Load a single spec file or a folder of fragments and merge them."""
+    Problems found on the way raise SpecError; with `keep_going`, they are kept in `problems` and the spec
+    is made of what could be read, so that validation can list everything else too."""
     base = base or Path.cwd()
     if not spec.exists():
         raise SpecError([Problem(spec.as_posix(), 0, "", "no such file or folder")])
     paths = spec_files(spec)
     if not paths:
         raise SpecError([Problem(spec.as_posix(), 0, "", "folder holds no .yaml, .yml or .json files")])
-    loaded: list[LoadedFile] = []
+    loaded: dict[Path, LoadedFile] = {}
     problems: list[Problem] = []
     for path in paths:
         try:
-            loaded.append(load_file(path, display_path(path, base), cache))
+            loaded[Path(os.path.abspath(path))] = load_file(path, display_path(path, base), cache)
         except SpecError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise SpecError(problems)
-    merged = merge_files(loaded)
+    fragments, skipped = _fragments(spec, loaded)
+    problems += [Problem(f.display, 1, "", "holds no OpenAPI field at its top level and no file refers to it: "
+                         "not part of the spec", WARNING) for f in skipped]
+    if not fragments:
+        raise SpecError(problems or [Problem(spec.as_posix(), 0, "", "no OpenAPI fragment found")])
+    bundled = Bundler(spec if spec.is_dir() else spec.parent, fragments, base, cache, loaded, remote).bundle()
+    problems += bundled.problems
+    merged = merge_files(fragments, bundled)
+    if any(p.level == ERROR for p in problems) and "openapi" not in merged.document:
+        merged.problems = [p for p in merged.problems if p.pointer or "`openapi`" not in p.message]  # a file unread
+    merged.problems = sorted(set(problems + merged.problems))
     # Generated files name their source; an absolute path would differ from machine to machine.
     source = display_path(spec, base)
     merged.source_name = spec.name if Path(source).is_absolute() else source
+    if not keep_going and any(p.level == ERROR for p in merged.problems):
+        raise SpecError(merged.problems)
     return merged
 
 
-def merge_files(files: list[LoadedFile]) -> MergedSpec:
-    # The file that declares `openapi` is the shared one: its keys come first.
-    files = sorted(files, key=lambda f: ("openapi" not in f.data,))
+def _fragments(spec: Path, loaded: dict[Path, LoadedFile]) -> tuple[list[LoadedFile], list[LoadedFile]]:
+    """(the fragments to merge, files skipped). In a folder, a file another file refers to by a file ref is
+    not a fragment: only what the refs reach is taken from it. Nor is a file with no OpenAPI field."""
+    if spec.is_file():
+        return list(loaded.values()), []
+    referenced = set().union(*(file_refs(f) for f in loaded.values()))
+    candidates = [f for path, f in loaded.items() if path not in referenced]
+    fragments = [f for f in candidates if any(key in f.data for key in OPENAPI_FIELDS)]
+    return fragments, [f for f in candidates if f not in fragments]
+
+
+def merge_files(files: list[LoadedFile], bundled: Bundled | None = None) -> MergedSpec:
+    """The merged document; what conflicts is in its `problems` (the first definition is kept)."""
+    # The file that declares `openapi` is the shared one: its keys come first; then the least nested.
+    files = sorted(files, key=lambda f: ("openapi" not in f.data, len(Path(f.display).parts)))
     merger = _Merger(files)
     for loaded in files:
         merger.add(loaded)
-    if merger.problems:
-        raise SpecError(merger.problems)
     if len(files) > 1:
         _sort_merged(merger.document)
     if "openapi" not in merger.document and "swagger" not in merger.document:
         first = files[0]
-        raise SpecError([Problem(first.display, 1, "", "no file declares `openapi` (the shared file must)")])
-    return MergedSpec(merger.document, files, merger.owners)
+        merger.problems.append(Problem(first.display, 1, "", "no file declares `openapi` (the shared file must)"))
+    merged = MergedSpec(merger.document, files, merger.owners, problems=merger.problems)
+    if bundled is not None:
+        _add_bundled(merged, bundled)
+    return merged
+
+
+def _add_bundled(merged: MergedSpec, bundled: Bundled) -> None:
+    """Bundled objects join the components, each remembering the file and pointer it came from."""
+    components = merged.document.setdefault("components", {}) if bundled.components or bundled.claimed else {}
+    for (section, name), content in bundled.claimed.items():
+        if isinstance(components.get(section), dict):
+            components[section][name] = content
+    for section, entries in sorted(bundled.components.items()):
+        target = components.setdefault(section, {})
+        if isinstance(target, dict):
+            for name in sorted(entries):
+                target[name] = entries[name]
+    merged.origins.update(bundled.origins)
+    merged.files = merged.files + bundled.files
+    # Merging recorded the fragment as owner of what was inlined into it: the inlined file is the origin.
+    for key in list(merged.owners):
+        probe = key
+        while probe:
+            probe = probe.rsplit("/", 1)[0]
+            if probe in merged.origins:
+                if _owner(merged.owners, probe) is merged.owners[key]:
+                    del merged.owners[key]
+                break
+
+
+def _owner(owners: dict[str, LoadedFile], ptr: str) -> LoadedFile | None:
+    while True:
+        if ptr in owners:
+            return owners[ptr]
+        if not ptr:
+            return None
+        ptr = ptr.rsplit("/", 1)[0]
 
 
 def _sort_merged(document: dict[str, Any]) -> None:
@@ -131,6 +202,8 @@ class _Merger:
     def add(self, loaded: LoadedFile) -> None:
         for key, value in loaded.data.items():
             ptr = "/" + escape_pointer_token(key)
+            if key == "info" and "info" in self.document:
+                continue  # several files may carry their own `info`: the first file's is the document's
             if key in ("paths", "components", "webhooks") and isinstance(value, dict):
                 # path items merge by method, component sections by name
                 self._merge_two_levels(loaded, key, value)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from generator.spec.merge import MergedSpec
+if TYPE_CHECKING:  # merge bundles with this module's lookups
+    from generator.spec.merge import MergedSpec
 from generator.problems import Problem, escape_pointer_token, split_pointer
 
 
@@ -28,6 +29,8 @@ def iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:
 
 
 _MISSING = object()
+# Marks a ref that bundling could not follow and reported: validation leaves out what reaches it, silently.
+UNRESOLVED = "x-clientsmith-unresolved"
 
 
 def lookup(document: Any, ptr: str) -> Any:
@@ -77,35 +80,39 @@ class Resolver:
 
     def check(self) -> list[Problem]:
         """Every ref that cannot be followed, and every ref chain that loops with no object between."""
-        problems: list[Problem] = []
+        return [self.spec.problem(f"{holder}/$ref", message) for holder, message in self.broken() if message]
+
+    def broken(self) -> list[tuple[str, str]]:
+        """(pointer of the object holding a ref that cannot be followed, what is wrong). File refs left in
+        the document could not be bundled and were reported then: they are listed without a message."""
+        found: list[tuple[str, str]] = []
         for holder, ref in iter_refs(self.document):
-            where = f"{holder}/$ref"
             if not isinstance(ref, str):
-                problems.append(self.spec.problem(where, "$ref must be a string"))
+                found.append((holder, "$ref must be a string"))
+                continue
+            node = lookup(self.document, holder)
+            if isinstance(node, dict) and node.get(UNRESOLVED) is True:
+                found.append((holder, ""))
                 continue
             if ref.startswith(("http://", "https://", "//")):
-                problems.append(self.spec.problem(where, f"remote $ref {ref!r} is not followed"))
+                found.append((holder, f"remote $ref {ref!r} is not followed"))
                 continue
             if not ref.startswith("#"):
-                problems.append(
-                    self.spec.problem(where, f"$ref {ref!r} points outside the document; only local refs (#/...) are supported")
-                )
+                found.append((holder, ""))
                 continue
             target = lookup(self.document, ref[1:])
             if target is _MISSING:
-                problems.append(self.spec.problem(where, f"$ref {ref!r} does not resolve"))
+                found.append((holder, f"$ref {ref!r} does not resolve"))
                 continue
             chain = [ref]
             while isinstance(target, dict) and isinstance(target.get("$ref"), str) and target["$ref"].startswith("#"):
                 nxt = target["$ref"]
                 if nxt in chain:
-                    problems.append(
-                        self.spec.problem(where, "$ref cycle with no schema in between: " + " -> ".join(chain + [nxt]))
-                    )
+                    found.append((holder, "$ref cycle with no schema in between: " + " -> ".join(chain + [nxt])))
                     break
                 chain.append(nxt)
                 target = lookup(self.document, nxt[1:])
-        return problems
+        return found
 
     def deref(self, node: Any) -> Any:
         """`node` with any chain of refs followed (refs are checked beforehand)."""

@@ -8,9 +8,9 @@ from typing import Any, Iterator
 
 from generator.spec.merge import HTTP_METHODS, MergedSpec
 from generator.naming import snake_case
-from generator.problems import WARNING, Problem, escape_pointer_token, pointer
+from generator.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
 from generator.spec.resolve import Resolver, through_refs
-from generator.spec.validation_units import Finding, Known, validate_by_units
+from generator.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
 
@@ -43,24 +43,29 @@ def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[P
     """
     document = spec.document
     version = document.get("openapi")
+    if version is None and "swagger" not in document and any(p.level == ERROR for p in spec.problems):
+        return [], []  # the file that declares `openapi` could not be read: said already
     if "swagger" in document and version is None:
         return [], [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first")]
     if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
         return [], [spec.problem("/openapi", f"unsupported OpenAPI version {version!r}: 3.0.x and 3.1.x are supported")]
-    problems = Resolver(spec).check()
-    if problems:  # the schema validator would follow the same broken refs
-        return [], sorted(set(problems))
+    broken = Resolver(spec).broken()
+    ref_problems = [spec.problem(f"{holder}/$ref", message) for holder, message in broken if message]
     known = {} if known is None else known
-    findings, kept = validate_by_units(spec.document, lambda doc: _schema_findings(doc, version), known,
+    # The schema validator would follow broken refs: it checks every part that does not reach one.
+    checkable = without_units(spec.document, {unit_of(holder) for holder, _ in broken})
+    if checkable is None:
+        return [], sorted(set(ref_problems + _generator_problems(spec)))
+    findings, kept = validate_by_units(checkable, lambda doc: _schema_findings(doc, version), known,
                                        salt=version)
-    known.clear()
-    known.update(kept)
+    if not broken:
+        known.clear()
+        known.update(kept)
     schema = {spec.problem(ptr, message) for ptr, message in findings}
-    return sorted(schema), sorted(set(_generator_problems(spec)))
+    return sorted(schema), sorted(set(ref_problems + _generator_problems(spec)))
 
 
 def _schema_findings(document: dict[str, Any], version: str) -> list[Finding]:
-    from jsonschema.exceptions import best_match
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation.exceptions import (
         DuplicateOperationIDError,
@@ -76,12 +81,36 @@ def _schema_findings(document: dict[str, Any], version: str) -> list[Finding]:
         for error in validator_class(document).iter_errors():
             if isinstance(error, located_elsewhere):
                 continue
-            if getattr(error, "context", None):
-                error = best_match(error.context) or error
+            error, message = _real_problem(error)
             path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
+            if "propertyNames" in getattr(error, "schema_path", ()) and isinstance(error.instance, str):
+                path.append(error.instance)  # a name that is not allowed: point at it, in the file that has it
             # Keyword errors are found where a schema is first reached, maybe through a ref: name the schema itself.
-            findings.append((pointer(*through_refs(document, path)), _short(str(getattr(error, "message", error)))))
+            findings.append((pointer(*through_refs(document, path)), _short(message)))
     return findings
+
+
+def _real_problem(error: Any) -> tuple[Any, str]:
+    """The error that says what is wrong, and its message. Where an object may also be a Reference, the
+    Reference branch's "'$ref' is a required property" says nothing when the object has no `$ref`; where
+    every branch wants another value of one field, all the values allowed are named at once."""
+    from jsonschema.exceptions import relevance
+
+    message = str(getattr(error, "message", error))
+    while getattr(error, "context", None):
+        candidates = [e for e in error.context if not _wants_ref(e)] or list(error.context)
+        enums = [e for e in candidates if e.validator == "enum"]
+        if enums and len({tuple(e.absolute_path) for e in enums}) == 1 and len(enums) > 1:
+            allowed = [v for e in enums for v in e.validator_value]
+            return enums[0], f"{enums[0].instance!r} is not one of {allowed!r}"
+        error = max(candidates, key=relevance)
+        message = error.message
+    return error, message
+
+
+def _wants_ref(error: Any) -> bool:
+    return (error.validator == "required" and error.validator_value == ["$ref"]
+            and isinstance(error.instance, dict) and "$ref" not in error.instance)
 
 
 @contextmanager

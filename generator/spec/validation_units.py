@@ -122,3 +122,18 @@ def _sub_document(document: dict[str, Any], chosen: set[str]) -> dict[str, Any]:
             for section, entries in document["components"].items()
         }
     return sub
+
+
+def without_units(document: dict[str, Any], broken: set[str]) -> dict[str, Any] | None:
+    """The document without the units in `broken` and every unit that refers to them, directly or not;
+    None when the root itself is broken (or the document cannot be cut into units)."""
+    if not broken:
+        return document
+    if ROOT in broken or not _splittable(document):
+        return None
+    parts = _units(document)
+    edges = {unit: _refs(node) & parts.keys() for unit, node in parts.items()}
+    dropped = {unit for unit in parts if _reach([unit], edges) & broken}
+    if ROOT in dropped:
+        return None
+    return _sub_document(document, set(parts) - dropped)
