@@ -17,6 +17,7 @@ from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
 from generator.problems import SpecError
 from generator.progress import Progress
+from generator.output.render import TemplateError
 from generator.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -278,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except TemplateError as exc:
+        print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
     except (ConfigError, OutputConflict) as exc:
         print(f"clientsmith: {exc}", file=sys.stderr)

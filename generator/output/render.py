@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import jinja2
@@ -111,6 +112,34 @@ def _file_templates(env: jinja2.Environment) -> list[str]:
     )
 
 
+class TemplateError(Exception):
+    """A template (the user's or a built-in one) failed to compile or to render."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}")
+
+
+def _display(path: str) -> str:
+    """A template path as users name it: relative to the working folder when inside it."""
+    try:
+        return Path(os.path.relpath(path)).as_posix() if Path(path).is_absolute() and not os.path.relpath(path).startswith("..") else path
+    except ValueError:  # another drive
+        return path
+
+
+def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
+    """Jinja rewrites tracebacks to point into templates: the innermost template frame is the culprit."""
+    found = (template, 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            found = (_display(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
 def render_package(api: Api, user_templates: Path | None = None) -> dict[str, str]:
     """Every file of the distribution except the models module, keyed by path relative to its folder."""
     env = make_environment(user_templates)
@@ -142,7 +171,14 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
     files: dict[str, str] = {}
 
     def render(template: str, target: str, **extra: object) -> None:
-        files[target] = env.get_template(template).render({**common, **extra})
+        try:
+            files[target] = env.get_template(template).render({**common, **extra})
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(_display(exc.filename or exc.name or template), exc.lineno or 0, exc.message or str(exc)) from None
+        except Exception as exc:  # a template's runtime error: located at the innermost template line
+            file, line = _template_frame(exc, template)
+            message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
+            raise TemplateError(file, line, message) from None
 
     # Every template under dist/ and package/, built-in or the user's, is a file of the same path; the
     # resource template is rendered once per resource.
