@@ -26,6 +26,7 @@ from generator.models.generate import ModelsResult
 from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, unique
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
+from generator.ir.examples import example_literal
 from generator.ir.schema_types import SchemaTyper, child, union
 from generator.spec.validate import iter_operations
 
@@ -268,6 +269,7 @@ class IRBuilder:
                     style=style,
                     explode=explode is True,
                     deprecated=param.get("deprecated") is True,
+                    example=example_literal(self.resolver, param, schema),
                 )
             )
         return result
@@ -304,6 +306,7 @@ class IRBuilder:
             required=body.get("required") is True,
             description=_text(body.get("description")),
             is_json=is_json,
+            example=example_literal(self.resolver, content[media] or {}, schema) if is_json else "",
         )
 
     def _responses(self, operation: dict[str, Any], op_ptr: str) -> tuple[Response, ...]:

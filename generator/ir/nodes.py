@@ -68,6 +68,7 @@ class Parameter:
     style: str  # OpenAPI style, defaulted per location (simple, form)
     explode: bool
     deprecated: bool
+    example: str = ""  # the spec's example as a Python literal, e.g. '"00000000-0000"'; "" when none
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class RequestBody:
     required: bool
     description: str
     is_json: bool  # sent as JSON; otherwise as raw bytes/str/form data
+    example: str = ""  # the spec's first example as a Python literal (laid out over lines); "" when none
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from pathlib import Path
 
 import jinja2
 
 from generator.output.filters import FILTERS
-from generator.ir.nodes import Api
+from generator.ir.nodes import Api, Operation
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
 # The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
@@ -86,13 +87,30 @@ def _readme_examples(api: Api) -> dict[str, object]:
     if unstable:
         client_args.append("unstable_operations={" + ", ".join(f'"{n}"' for n in unstable) + "}")
     calls = []
+    full_calls = {}
     for resource in api.resources:
         for op in resource.operations:
-            args = [f'"{p.python_name}"' for p in op.path_params]
+            args = [p.example or f'"{p.python_name}"' for p in op.path_params]
             if op.body is not None and op.body.required:
                 args.append("body={...}")
             calls.append((resource, op, args))
-    return {"example_client_args": client_args, "example_calls": calls, "unstable_names": unstable}
+            full_calls[op.operation_id] = _example_call(resource.attribute, op)
+    return {"example_client_args": client_args, "example_calls": calls, "unstable_names": unstable,
+            "method_examples": full_calls}
+
+
+def _example_call(attribute: str, op: Operation) -> str:
+    """A call of the method with the spec's examples: path parameters, required parameters, the body."""
+    args = [p.example or f'"{p.python_name}"' for p in op.path_params]
+    args += [f"{p.python_name}={p.example or '...'}" for p in op.query_params + op.header_params + op.cookie_params
+             if p.required]
+    if op.body is not None and (op.body.required or op.body.example):
+        args.append("body=" + (op.body.example or "{...}"))
+    head = f"client.{attribute}.{op.method_name}("
+    one_line = head + ", ".join(args) + ")"
+    if len(one_line) <= 88 and "\n" not in one_line:
+        return one_line
+    return head + "\n" + "".join(textwrap.indent(arg, "    ") + ",\n" for arg in args) + ")"
 
 
 def header_text(spec_source: str) -> str:

@@ -180,6 +180,16 @@ class Incidents:
 
         Args:
             body: Incident payload.
+
+        Returns:
+            IncidentResponse: CREATED
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _CREATE_INCIDENT,
@@ -210,6 +220,16 @@ class Incidents:
         Args:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _GET_INCIDENT,
@@ -239,6 +259,13 @@ class Incidents:
 
         Args:
             incident_id: The UUID of the incident.
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _DELETE_INCIDENT,
@@ -271,6 +298,16 @@ class Incidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _UPDATE_INCIDENT,
@@ -304,7 +341,14 @@ class Incidents:
 
         Args:
             incident_id: The ID of the incident
-            body: The request body.
+            body: The request body (PostmortemAttachmentRequest or a dict validated into it).
+
+        Returns:
+            Attachment: Created
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -339,7 +383,16 @@ class Incidents:
             incident_id: The UUID of the incident.
             attachment_id: The ID of the attachment.
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
-            body: The request body.
+            body: The request body (PatchAttachmentRequest or a dict validated into it).
+
+        Returns:
+            Attachment: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
@@ -382,6 +435,16 @@ class AsyncIncidents:
 
         Args:
             body: Incident payload.
+
+        Returns:
+            IncidentResponse: CREATED
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _CREATE_INCIDENT,
@@ -412,6 +475,16 @@ class AsyncIncidents:
         Args:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _GET_INCIDENT,
@@ -441,6 +514,13 @@ class AsyncIncidents:
 
         Args:
             incident_id: The UUID of the incident.
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _DELETE_INCIDENT,
@@ -473,6 +553,16 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _UPDATE_INCIDENT,
@@ -506,7 +596,14 @@ class AsyncIncidents:
 
         Args:
             incident_id: The ID of the incident
-            body: The request body.
+            body: The request body (PostmortemAttachmentRequest or a dict validated into it).
+
+        Returns:
+            Attachment: Created
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -541,7 +638,16 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             attachment_id: The ID of the attachment.
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
-            body: The request body.
+            body: The request body (PatchAttachmentRequest or a dict validated into it).
+
+        Returns:
+            Attachment: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,

@@ -125,7 +125,10 @@ class Things:
         """Create a thing.
 
         Args:
-            body: The request body.
+            body: The request body (ThingCreateRequest or a dict validated into it).
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CreateThing")
         return self._client.request(
@@ -148,8 +151,14 @@ class Things:
         """Get a thing.
 
         Args:
-            thing_id: thing_id
-            include: include
+            thing_id: The path parameter thing_id.
+            include: The query parameter include.
+
+        Returns:
+            ThingResponse: OK
+
+        Raises:
+            errors.NotFoundError: 404 Not found
         """
         _trace.debug("span %s", "GetThing")
         return self._client.request(
@@ -170,7 +179,7 @@ class Things:
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Args:
-        thing_id: thing_id
+        thing_id: The path parameter thing_id.
         """
         _trace.debug("span %s", "DeleteThing")
         return self._client.request(
@@ -195,8 +204,11 @@ class Things:
         Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
 
         Args:
-            thing_id: thing_id
-            body: The request body.
+            thing_id: The path parameter thing_id.
+            body: The request body (ThingUpdate or a dict validated into it).
+
+        Returns:
+            ThingResponse | None: OK; Nothing changed
         """
         _trace.debug("span %s", "UpdateThing")
         return self._client.request(
@@ -220,8 +232,11 @@ class Things:
         """Copy a thing; safe to retry thanks to the idempotency key.
 
         Args:
-            thing_id: thing_id
-            idempotency_key: Idempotency-Key
+            thing_id: The path parameter thing_id.
+            idempotency_key: The header parameter Idempotency-Key.
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CopyThing")
         return self._client.request(
@@ -256,7 +271,10 @@ class AsyncThings:
         """Create a thing.
 
         Args:
-            body: The request body.
+            body: The request body (ThingCreateRequest or a dict validated into it).
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CreateThing")
         return await self._client.request(
@@ -279,8 +297,14 @@ class AsyncThings:
         """Get a thing.
 
         Args:
-            thing_id: thing_id
-            include: include
+            thing_id: The path parameter thing_id.
+            include: The query parameter include.
+
+        Returns:
+            ThingResponse: OK
+
+        Raises:
+            errors.NotFoundError: 404 Not found
         """
         _trace.debug("span %s", "GetThing")
         return await self._client.request(
@@ -301,7 +325,7 @@ class AsyncThings:
         extra_headers: Mapping[str, str] | None = None,
     ) -> None:
         """Args:
-        thing_id: thing_id
+        thing_id: The path parameter thing_id.
         """
         _trace.debug("span %s", "DeleteThing")
         return await self._client.request(
@@ -326,8 +350,11 @@ class AsyncThings:
         Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
 
         Args:
-            thing_id: thing_id
-            body: The request body.
+            thing_id: The path parameter thing_id.
+            body: The request body (ThingUpdate or a dict validated into it).
+
+        Returns:
+            ThingResponse | None: OK; Nothing changed
         """
         _trace.debug("span %s", "UpdateThing")
         return await self._client.request(
@@ -351,8 +378,11 @@ class AsyncThings:
         """Copy a thing; safe to retry thanks to the idempotency key.
 
         Args:
-            thing_id: thing_id
-            idempotency_key: Idempotency-Key
+            thing_id: The path parameter thing_id.
+            idempotency_key: The header parameter Idempotency-Key.
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CopyThing")
         return await self._client.request(
