@@ -324,3 +324,39 @@ def test_datadog_direction_matters(datadog_pair, monkeypatch, capsys, cache_dir)
     reverse = by_python(datadog_report(datadog_pair, monkeypatch, capsys, cache_dir, "bundled", "published.yaml"))
     assert reverse[("field-retyped", "models.APIErrorResponse.errors")]["breaking"] is False
     assert not [c for c in data["changes"] if c["kind"].startswith("credential-")]
+
+
+def test_new_operation_fields_are_compared_without_new_code(tmp_path, monkeypatch):
+    """Shapes the IR gains later (pagination, streaming, uploads) reach the report as method features."""
+    import dataclasses
+
+    from generator.diff.compare import compare
+    from generator.diff.surface import api_surface
+    from generator.ir.nodes import Operation
+    from generator.pipeline import build_api, load_and_validate
+
+    spec, _ = load_and_validate(FIXTURES / "mini")
+    api, models = build_api(spec, "mini", "mini")
+    paged = dataclasses.make_dataclass("PagedOperation", [("pagination", object, None)], bases=(Operation,),
+                                       frozen=True)
+
+    def with_pagination(value: object):
+        resources = []
+        for resource in api.resources:
+            operations = tuple(
+                paged(**{f.name: getattr(op, f.name) for f in dataclasses.fields(op)},
+                      pagination=value if op.method_name == "list_things" else None)
+                for op in resource.operations)
+            resources.append(dataclasses.replace(resource, operations=operations))
+        return api_surface(dataclasses.replace(api, resources=tuple(resources)), models, spec.document)
+
+    plain = api_surface(api, models, spec.document)
+    pages = with_pagination({"kind": "page", "page_param": "page[size]"})
+    cursors = with_pagination({"kind": "cursor", "cursor_param": "after"})
+    gained = compare(plain, pages)
+    assert [(c.kind, c.breaking, c.python) for c in gained.changes] == [
+        ("method-feature-added", False, "client.search.list_things")]
+    assert gained.bump == "minor"
+    changed = compare(pages, cursors)
+    assert [(c.kind, c.breaking) for c in changed.changes] == [("method-feature-changed", True)]
+    assert [(c.kind, c.breaking) for c in compare(pages, plain).changes] == [("method-feature-removed", True)]

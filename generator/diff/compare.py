@@ -129,11 +129,15 @@ def _credentials(old: dict[str, Any], new: dict[str, Any], out: list[Change]) ->
         _add(out, "credential-renamed", True, f"Client({after}=)", new[after],
              f"credential argument {before}= is now {after}=")
     for name in sorted(old.keys() & new.keys()):
-        keys = ("kind", "location", "parameter_name", "http_scheme")
-        if any(old[name][k] != new[name][k] for k in keys):
-            describe = lambda c: " ".join(str(c[k]) for k in keys if c[k])  # noqa: E731
+        before, after = _how_sent(old[name]), _how_sent(new[name])
+        if before != after:
             _add(out, "credential-changed", False, f"Client({name}=)", new[name],
-                 f"{name}= is now sent as {describe(new[name])} (was {describe(old[name])})")
+                 f"{name}= is now sent as {after} (was {before})")
+
+
+def _how_sent(credential: dict[str, Any]) -> str:
+    keys = ("kind", "location", "parameter_name", "http_scheme")
+    return " ".join(str(credential[k]) for k in keys if credential[k])
 
 
 # -- resources and methods --------------------------------------------------------------------------

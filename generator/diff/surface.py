@@ -16,7 +16,7 @@ from generator.ir.nodes import Api, Operation, Parameter
 from generator.ir.schema_types import child, split_union
 from generator.models.generate import ModelsResult
 from generator.problems import pointer
-from generator.spec.resolve import _MISSING, lookup
+from generator.spec.resolve import exists, lookup
 
 SURFACE_VERSION = 1
 REQUEST, RESPONSE = "request", "response"
@@ -141,7 +141,7 @@ def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict
         entry: dict[str, Any] = {**info, "pointer": ptr, "directions": sorted(directions.get(name, ()))}
         for field_name, spec_field in entry.get("fields", {}).items():
             field_ptr = child(ptr, "properties", spec_field["alias"])
-            spec_field["pointer"] = field_ptr if lookup(document, field_ptr) is not _MISSING else ptr
+            spec_field["pointer"] = field_ptr if exists(document, field_ptr) else ptr
         if "values" in entry:
             entry["value_pointer"] = child(ptr, "enum")
         result[name] = entry

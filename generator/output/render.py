@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -141,8 +140,8 @@ class TemplateError(Exception):
 def _display(path: str) -> str:
     """A template path as users name it: relative to the working folder when inside it."""
     try:
-        return Path(os.path.relpath(path)).as_posix() if Path(path).is_absolute() and not os.path.relpath(path).startswith("..") else path
-    except ValueError:  # another drive
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:  # outside the working folder: as Jinja found it
         return path
 
 
