@@ -42,6 +42,11 @@ def test_every_method_is_documented_with_its_arguments(target):
     api, _ = build_api(spec, target.package, target.distribution)
     readme = (target.output / "README.md").read_text()
     documented = sections(readme)
+    # the usage table: a union return type (`A | None`) stays in its cell
+    usage_rows = [row for row in readme.split("\n## Use\n", 1)[1].split("\n## ", 1)[0].splitlines()
+                  if row.startswith("| `")]
+    assert len(usage_rows) == len(api.operations)
+    assert all(len(_UNESCAPED_PIPE.split(row)) == 5 for row in usage_rows), usage_rows
     assert set(documented) == {op.method_name for op in api.operations}
     examples = {}
     for schema_ptr, _, name, value in media_examples(spec.document, Resolver(spec)):

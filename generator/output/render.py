@@ -191,11 +191,12 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
         try:
             files[target] = env.get_template(template).render({**common, **extra})
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(_display(exc.filename or exc.name or template), exc.lineno or 0, exc.message or str(exc)) from None
+            where = _display(exc.filename or exc.name or template)
+            raise TemplateError(where, exc.lineno or 0, exc.message or str(exc)) from None
         except Exception as exc:  # a template's runtime error: located at the innermost template line
             file, line = _template_frame(exc, template)
-            message = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else f"{type(exc).__name__}: {exc}"
-            raise TemplateError(file, line, message) from None
+            jinja_message = exc.message if isinstance(exc, jinja2.TemplateError) else None
+            raise TemplateError(file, line, jinja_message or f"{type(exc).__name__}: {exc}") from None
 
     # Every template under dist/ and package/, built-in or the user's, is a file of the same path; the
     # resource template is rendered once per resource.
