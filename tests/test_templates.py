@@ -50,6 +50,10 @@ def test_templates_at_new_paths_become_files_with_the_ir_in_scope(tmp_path, monk
     # an override that extends the shipped template fails inside its own block
     ("dist/README.md.jinja", '{% extends "builtin/dist/README.md.jinja" %}\n{% block install %}\n'
                              "{{ 1 // 0 }}\n{% endblock %}\n", 3, "ZeroDivisionError"),
+    ("package/included.py.jinja", '# fine\n{% include "package/nowhere.jinja" %}\n', 2,
+     "template not found: package/nowhere.jinja"),
+    # a template that renders what is not Python: the output line is named
+    ("package/notpython.py.jinja", "# fine\n\ndef (:\n", 1, "renders invalid Python: mini/notpython.py line 3"),
     ("package/_macros_user.py.jinja", '{% macro shout(x) %}\n{{ x.missing }}\n{% endmacro %}\n{{ shout(api) }}\n', 2,
      "has no attribute 'missing'"),
 ])

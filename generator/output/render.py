@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
@@ -145,6 +146,15 @@ def _display(path: str) -> str:
         return path
 
 
+def _check_python(text: str, target: str, template: str) -> None:
+    """A user's template must render valid Python; built-in ones are held to it by the tests."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        # The output line is what is known; the template's own line is not.
+        raise TemplateError(template, 1, f"renders invalid Python: {target} line {exc.lineno}: {exc.msg}") from None
+
+
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
     """Jinja rewrites tracebacks to point into templates: the innermost template frame is the culprit."""
     found = (template, 0)
@@ -187,9 +197,15 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
     pkg = api.package
     files: dict[str, str] = {}
 
+    user_folder = user_templates.resolve() if user_templates is not None else None
+
     def render(template: str, target: str, **extra: object) -> None:
         try:
-            files[target] = env.get_template(template).render({**common, **extra})
+            compiled = env.get_template(template)
+            files[target] = compiled.render({**common, **extra})
+        except jinja2.TemplateNotFound as exc:
+            file, line = _template_frame(exc, template)
+            raise TemplateError(file, line, f"template not found: {exc.name}") from None
         except jinja2.TemplateSyntaxError as exc:
             where = _display(exc.filename or exc.name or template)
             raise TemplateError(where, exc.lineno or 0, exc.message or str(exc)) from None
@@ -197,6 +213,9 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
             file, line = _template_frame(exc, template)
             jinja_message = exc.message if isinstance(exc, jinja2.TemplateError) else None
             raise TemplateError(file, line, jinja_message or f"{type(exc).__name__}: {exc}") from None
+        if target.endswith(".py") and user_folder is not None and compiled.filename is not None \
+                and Path(compiled.filename).resolve().is_relative_to(user_folder):
+            _check_python(files[target], target, _display(compiled.filename))
 
     # Every template under dist/ and package/, built-in or the user's, is a file of the same path; the
     # resource template is rendered once per resource.
