@@ -7,11 +7,14 @@ import ast
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from spec_examples import media_examples
 
 from generator.config import load_targets
+from generator.ir.examples import python_literal
 from generator.pipeline import build_api, load_and_validate
 from generator.spec.resolve import Resolver
 
@@ -85,3 +88,21 @@ def test_every_method_is_documented_with_its_arguments(target):
                 assert ast.literal_eval(body) in declared
                 with_examples += 1
     assert with_examples  # every bundled spec gives request examples: the check above ran
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(), children, max_size=5),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON)
+def test_example_literals_are_python_that_evaluates_to_the_example(value):
+    text = python_literal(value)
+    assert ast.literal_eval(text) == value
+    # laid out over lines only where long, indented four spaces a level
+    assert all((len(line) - len(line.lstrip(" "))) % 4 == 0 for line in text.split("\n"))
+    if "\n" in text:
+        assert len(python_literal(value).replace("\n", "")) > 40

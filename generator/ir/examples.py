@@ -38,7 +38,9 @@ def _flat(value: Any) -> str:
         return "{" + ", ".join(f"{_flat(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_flat(v) for v in value) + "]"
-    return _flat(str(value))  # dates YAML parsed, and the like: the text the spec wrote
+    if hasattr(value, "isoformat"):  # an unquoted YAML date or timestamp: the ISO text JSON would carry
+        return _flat(value.isoformat())
+    return _flat(str(value))
 
 
 _NONE = object()
