@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from generator.problems import pointer
 from generator.diff.surface import REQUEST, RESPONSE, accepts, is_nullable, type_members
 
 MAJOR, MINOR, PATCH, NONE = "major", "minor", "patch", "none"
@@ -326,7 +327,7 @@ def _model(name: str, old: dict[str, Any], new: dict[str, Any], out: list[Change
     if "values" in new:
         _enum(python, old["values"], new["values"], new, directions, out)
     elif "fields" in new:
-        _fields(python, old["fields"], new["fields"], directions, out)
+        _fields(python, _located(old), _located(new), directions, out)
         if old["bases"] != new["bases"]:
             _add(out, "model-bases-changed", True, python, new, f"bases {old['bases']} -> {new['bases']}")
     elif old.get("root") != new.get("root"):
@@ -353,6 +354,13 @@ def _enum(python: str, old: dict[str, Any], new: dict[str, Any], item: dict[str,
         elif old_by_value[value] != member:
             _add(out, "enum-member-renamed", True, f"{python}.{member}", where,
                  f"member {old_by_value[value]} is now {member}")
+
+
+def _located(model: dict[str, Any]) -> dict[str, Any]:
+    """The model's fields with their pointers: the property of the model's schema (a field that comes from
+    elsewhere, such as an allOf member, is located at the nearest part of it the spec has)."""
+    return {name: {**field, "pointer": model["pointer"] + pointer("properties", field["alias"])}
+            for name, field in model["fields"].items()}
 
 
 def _fields(model: str, old: dict[str, Any], new: dict[str, Any], directions: set[str], out: list[Change]) -> None:

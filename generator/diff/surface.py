@@ -16,7 +16,7 @@ from generator.ir.nodes import Api, Operation, Parameter
 from generator.ir.schema_types import child, split_union
 from generator.models.generate import ModelsResult
 from generator.problems import pointer
-from generator.spec.resolve import exists, lookup
+from generator.spec.resolve import lookup
 
 SURFACE_VERSION = 1
 REQUEST, RESPONSE = "request", "response"
@@ -52,7 +52,7 @@ def api_surface(api: Api, models: ModelsResult, document: dict[str, Any]) -> dic
             }
             for r in api.resources
         },
-        "models": _models(api, classes, pointer_by_class, document),
+        "models": _models(api, classes, pointer_by_class),
     }
 
 
@@ -132,16 +132,14 @@ def _parameter_pointers(document: dict[str, Any], path: str, method: str) -> dic
     return found
 
 
-def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict[str, str],
-            document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict[str, str]
+            ) -> dict[str, dict[str, Any]]:
     directions = _directions(api, classes)
     result = {}
     for name, info in classes.items():
         ptr = pointer_by_class.get(name, "/components/schemas")
+        # Fields are located by their alias under the model's pointer when a report is made.
         entry: dict[str, Any] = {**info, "pointer": ptr, "directions": sorted(directions.get(name, ()))}
-        for field_name, spec_field in entry.get("fields", {}).items():
-            field_ptr = child(ptr, "properties", spec_field["alias"])
-            spec_field["pointer"] = field_ptr if exists(document, field_ptr) else ptr
         if "values" in entry:
             entry["value_pointer"] = child(ptr, "enum")
         result[name] = entry

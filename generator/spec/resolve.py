@@ -45,10 +45,6 @@ def lookup(document: Any, ptr: str) -> Any:
     return node
 
 
-def exists(document: Any, ptr: str) -> bool:
-    return lookup(document, ptr) is not _MISSING
-
-
 def through_refs(document: Any, path: list[Any]) -> list[Any]:
     """Where a path that may pass through `$ref`s really leads: `/paths/~1a/get/.../schema/type` becomes
     `/components/schemas/A/type` when that schema is a ref to A. The path as given where it leads nowhere."""
