@@ -147,6 +147,17 @@ CASES = [
     ("body-made-optional",
      [("update_thing.yaml", "      requestBody:\n        required: true\n", "      requestBody:\n")], "minor",
      [("body-optional", False, "client.things.update_thing(body=)", ("new", "update_thing.yaml", "requestBody:"))]),
+    ("credential-added",
+     [("_shared.yaml", "    basicAuth: {type: http, scheme: basic}\n",
+       "    basicAuth: {type: http, scheme: basic}\n    bearerAuth: {type: http, scheme: bearer}\n")], "minor",
+     [("credential-added", False, "Client(bearer_token=)", ("new", "_shared.yaml", "bearerAuth:"))]),
+    ("server-variable-added",
+     [("_shared.yaml", "      subdomain: {default: api}\n", "      subdomain: {default: api}\n      region: {default: us}\n")],
+     "minor",
+     [("server-variable-added", False, "Client(region=)", ("new", "_shared.yaml", "region: {default: us}"))]),
+    ("method-deprecated",
+     [("get_thing.yaml", "      summary: Get a thing.", "      summary: Get a thing.\n      deprecated: true")], "minor",
+     [("method-deprecated", False, "client.things.get_thing", ("new", *GET))]),
     ("nothing-changed", [], "none", []),
 ]
 
