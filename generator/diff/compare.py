@@ -382,6 +382,11 @@ def _fields(model: str, old: dict[str, Any], new: dict[str, Any], directions: se
         _field(f"{model}.{name}", old[name], new[name], sent, received, use, out)
 
 
+def _nullable(field: dict[str, Any]) -> bool:
+    """A required field shows it in its type; an optional one is `X | None` anyway, so the spec says."""
+    return is_nullable(field["type"]) if field["required"] else bool(field.get("nullable"))
+
+
 def _field(python: str, old: dict[str, Any], new: dict[str, Any], sent: bool, received: bool, use: str,
            out: list[Change]) -> None:
     if old["alias"] != new["alias"]:
@@ -391,9 +396,9 @@ def _field(python: str, old: dict[str, Any], new: dict[str, Any], sent: bool, re
             _add(out, "field-required", sent, python, new, f"now required ({use})")
         else:  # callers reading it may now get None
             _add(out, "field-optional", received, python, new, f"now optional ({use})")
-    elif is_nullable(old["type"]) != is_nullable(new["type"]):
-        if is_nullable(new["type"]):
-            _add(out, "field-nullable", received, python, new, f"may now be None ({use})")
+    elif _nullable(old) != _nullable(new):
+        if _nullable(new):  # an optional field could be None (absent) before: only a required one breaks readers
+            _add(out, "field-nullable", received and new["required"], python, new, f"may now be None ({use})")
         else:
             _add(out, "field-not-nullable", sent, python, new, f"no longer accepts None ({use})")
     before, after = type_members(old["type"]), type_members(new["type"])

@@ -52,7 +52,7 @@ def api_surface(api: Api, models: ModelsResult, document: dict[str, Any]) -> dic
             }
             for r in api.resources
         },
-        "models": _models(api, classes, pointer_by_class),
+        "models": _models(api, classes, pointer_by_class, document),
     }
 
 
@@ -132,18 +132,39 @@ def _parameter_pointers(document: dict[str, Any], path: str, method: str) -> dic
     return found
 
 
-def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict[str, str]
-            ) -> dict[str, dict[str, Any]]:
+def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict[str, str],
+            document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     directions = _directions(api, classes)
     result = {}
     for name, info in classes.items():
         ptr = pointer_by_class.get(name, "/components/schemas")
         # Fields are located by their alias under the model's pointer when a report is made.
         entry: dict[str, Any] = {**info, "pointer": ptr, "directions": sorted(directions.get(name, ()))}
+        for spec_field in entry.get("fields", {}).values():
+            # An optional field is `X | None` in Python whether or not the spec lets it be null: keep the latter.
+            spec_field["nullable"] = _spec_nullable(document, child(ptr, "properties", spec_field["alias"]))
         if "values" in entry:
             entry["value_pointer"] = child(ptr, "enum")
         result[name] = entry
     return result
+
+
+def _spec_nullable(document: dict[str, Any], ptr: str) -> bool:
+    """Whether the schema at `ptr` (through local refs) allows null: `nullable`, a type list, or a null member."""
+    node = lookup(document, ptr)
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return False
+        if node.get("nullable") is True or (isinstance(node.get("type"), list) and "null" in node["type"]):
+            return True
+        members = [m for key in ("oneOf", "anyOf") for m in node.get(key) or () if isinstance(m, dict)]
+        if any(m.get("type") == "null" or m.get("nullable") is True for m in members):
+            return True
+        ref = node.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#")):
+            return False
+        node = lookup(document, ref[1:])
+    return False
 
 
 def _directions(api: Api, classes: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
