@@ -382,3 +382,17 @@ def test_new_operation_fields_are_compared_without_new_code(tmp_path, monkeypatc
     changed = compare(pages, cursors)
     assert [(c.kind, c.breaking) for c in changed.changes] == [("method-feature-changed", True)]
     assert [(c.kind, c.breaking) for c in compare(pages, plain).changes] == [("method-feature-removed", True)]
+
+
+def test_generate_does_not_compare_an_api_recorded_in_another_format(tmp_path, capsys):
+    out = tmp_path / "out"
+    args = ["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(out), "--no-cache"]
+    assert main(args) == 0
+    manifest = out / ".clientsmith-manifest.json"
+    data = json.loads(manifest.read_text())
+    data["api"]["version"] = 0
+    data["api"]["resources"] = {}  # would read as every method added
+    manifest.write_text(json.dumps(data))
+    capsys.readouterr()
+    assert main(args) == 0
+    assert "compatible changes" not in capsys.readouterr().out

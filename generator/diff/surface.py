@@ -18,7 +18,7 @@ from generator.models.generate import ModelsResult
 from generator.problems import pointer
 from generator.spec.resolve import lookup
 
-SURFACE_VERSION = 1
+SURFACE_VERSION = 1  # bump when the keys change: surfaces of different versions are not compared
 REQUEST, RESPONSE = "request", "response"
 
 # Operation fields the surface describes itself; every other field is a "feature" (pagination, ...).
