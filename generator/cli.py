@@ -15,9 +15,8 @@ from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import Cache, NoCache
 from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
-from generator.problems import SpecError
+from generator.problems import SpecError, TemplateError
 from generator.progress import Progress
-from generator.output.render import TemplateError
 from generator.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -120,7 +119,7 @@ def _cache(args: argparse.Namespace) -> Cache:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.diff.compare import compare
+    from generator.diff.compare import comparable, compare
     from generator.diff.report import summary_line
     from generator.pipeline import build_package
     from generator.output.write import previous_api, write_package
@@ -141,9 +140,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         before = previous_api(target.output)
         summary = write_package(target.output, package.files)
         print(summary.line(target.distribution))
-        # A surface recorded in another format (an older clientsmith) cannot be compared key for key.
-        same_format = before is not None and before.get("version") == package.surface.get("version")
-        report = compare(before, package.surface) if before is not None and same_format else None
+        report = compare(before, package.surface) if before and comparable(before, package.surface) else None
         if report is not None and report.changes:  # what the regeneration changes for callers
             print(summary_line(target.distribution, report))
     return EXIT_OK

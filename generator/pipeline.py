@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.ir.build import build_ir
@@ -32,7 +33,7 @@ class GeneratedPackage:
     api: Api
     files: dict[str, bytes]  # relative to the output folder, manifest included
     warnings: tuple[Problem, ...]
-    surface: dict  # the public Python API (generator.diff.surface), also kept in the manifest
+    surface: dict[str, Any]  # the public Python API (generator.diff.surface), also kept in the manifest
 
 
 def load_and_validate(
@@ -237,7 +238,7 @@ def split_modules(source: str, header: str, package: str, cache: Cache) -> dict[
 def spec_surface(
     spec_path: Path, package: str, distribution: str, base: Path | None = None, cache: Cache | None = None,
     lenient: bool = False, allow_remote_refs: bool = False,
-) -> tuple[MergedSpec, dict]:
+) -> tuple[MergedSpec, dict[str, Any]]:
     """The public Python API the spec would give, without rendering it: what `clientsmith diff` compares."""
     spec, _ = load_and_validate(spec_path, base, cache, lenient, allow_remote_refs)
     api, models = build_api(spec, package, distribution, cache)

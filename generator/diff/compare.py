@@ -47,6 +47,11 @@ class Report:
         return PATCH if self.changes else NONE
 
 
+def comparable(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """A surface recorded in another format (by another clientsmith) cannot be compared key for key."""
+    return old.get("version") == new.get("version")
+
+
 def compare(old: dict[str, Any], new: dict[str, Any]) -> Report:
     out: list[Change] = []
     _servers(old.get("servers", []), new.get("servers", []), out)

@@ -10,6 +10,7 @@ import jinja2
 
 from generator.output.filters import FILTERS
 from generator.ir.nodes import Api, Operation
+from generator.problems import TemplateError
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
 # The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
@@ -128,14 +129,6 @@ def _file_templates(env: jinja2.Environment) -> list[str]:
         name for name in env.list_templates(extensions=["jinja"])
         if name.split("/", 1)[0] in ("dist", "package")
     )
-
-
-class TemplateError(Exception):
-    """A template (the user's or a built-in one) failed to compile or to render."""
-
-    def __init__(self, file: str, line: int, message: str) -> None:
-        self.file, self.line, self.message = file, line, message
-        super().__init__(f"{file}:{line}: {message}")
 
 
 def _display(path: str) -> str:

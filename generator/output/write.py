@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MANIFEST = ".clientsmith-manifest.json"
 
@@ -34,7 +35,7 @@ def sha256(data: bytes) -> str:
 
 
 def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str, spec_hash: str,
-                   api: dict | None = None) -> bytes:
+                   api: dict[str, Any] | None = None) -> bytes:
     """The manifest; `api` is the package's public Python API, what the next regeneration compares with."""
     manifest = {
         "comment": header,
@@ -55,7 +56,7 @@ def owned_files(output: Path) -> set[str]:
         return set()
 
 
-def previous_api(output: Path) -> dict | None:
+def previous_api(output: Path) -> dict[str, Any] | None:
     """The public API a previous run recorded, or None (no previous run, or one from before surfaces)."""
     try:
         api = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("api")
