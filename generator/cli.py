@@ -13,8 +13,9 @@ from pathlib import Path
 from generator import __version__
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import Cache, NoCache
+from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
-from generator.problems import SpecError
+from generator.problems import SpecError, TemplateError
 from generator.progress import Progress
 from generator.output.write import OutputConflict
 
@@ -55,6 +56,18 @@ def _parser() -> argparse.ArgumentParser:
     ir.add_argument("spec", type=Path)
     ir.add_argument("--package", default="client")
     ir.add_argument("--distribution", help="pip name (default from --package)")
+    diff = sub.add_parser("diff", help="what changes for callers of the generated client between two specs")
+    diff.add_argument("old", type=Path, help="the spec before: a file or a folder of fragments")
+    diff.add_argument("new", type=Path, help="the spec after")
+    diff.add_argument("--package", default="client", help="import name of the generated package")
+    diff.add_argument("--distribution", help="pip name (default from --package)")
+    diff.add_argument("--models", choices=MODELS_LAYOUTS, help="models layout (the models' Python names are the same)")
+    diff.add_argument("--format", choices=FORMATS, default="text")
+    diff.add_argument("--fail-on", choices=("breaking",), help="exit 1 when a change of this kind is found")
+    diff.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
+    diff.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
+    diff.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
+    diff.add_argument("--cache-dir", type=Path, help="cache folder")
     bundle = sub.add_parser("bundle", help="write the merged single-file spec")
     bundle.add_argument("spec", type=Path)
     bundle.add_argument("-o", "--output", type=Path, required=True)
@@ -95,7 +108,9 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
 
 def _base(args: argparse.Namespace) -> Path:
     """Messages and file headers name spec paths relative to this folder."""
-    return args.config.resolve().parent if args.spec is None and hasattr(args, "config") else Path.cwd()
+    if getattr(args, "spec", None) is None and hasattr(args, "config"):
+        return args.config.resolve().parent
+    return Path.cwd()
 
 
 def _cache(args: argparse.Namespace) -> Cache:
@@ -106,8 +121,10 @@ def _cache(args: argparse.Namespace) -> Cache:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from generator.diff.compare import comparable, compare
+    from generator.diff.report import summary_line
     from generator.pipeline import build_package
-    from generator.output.write import write_package
+    from generator.output.write import previous_api, write_package
 
     targets = _targets(args)
     cache = _cache(args)
@@ -122,8 +139,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for target, package in built:
         for warning in package.warnings:
             print(warning, file=sys.stderr)
+        before = previous_api(target.output)
         summary = write_package(target.output, package.files)
         print(summary.line(target.distribution))
+        report = compare(before, package.surface) if before and comparable(before, package.surface) else None
+        if report is not None and report.changes:  # what the regeneration changes for callers
+            print(summary_line(target.distribution, report))
     return EXIT_OK
 
 
@@ -197,6 +218,29 @@ def cmd_ir(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from generator.diff.compare import compare
+    from generator.diff.report import render
+    from generator.pipeline import spec_surface
+
+    cache = _cache(args)
+    distribution = args.distribution or args.package.replace("_", "-")
+    specs, surfaces = [], []
+    for path in (args.old, args.new):
+        spec, surface = spec_surface(path, args.package, distribution, Path.cwd(), cache, args.lenient,
+                                     args.allow_remote_refs)
+        specs.append(spec)
+        surfaces.append(surface)
+    report = compare(*surfaces)
+
+    def locate(side: str, ptr: str) -> str:
+        file, line = specs[0 if side == "old" else 1].locate(ptr)
+        return f"{file}:{line}"
+
+    sys.stdout.write(render(report, args.format, distribution, locate))
+    return EXIT_PROBLEMS if args.fail_on == "breaking" and report.breaking else EXIT_OK
+
+
 def cmd_bundle(args: argparse.Namespace) -> int:
     import yaml
 
@@ -222,6 +266,7 @@ COMMANDS = {
     "check": cmd_check,
     "validate": cmd_validate,
     "ir": cmd_ir,
+    "diff": cmd_diff,
     "bundle": cmd_bundle,
 }
 
@@ -237,6 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    except TemplateError as exc:
+        print(exc, file=sys.stderr)
         return EXIT_PROBLEMS
     except (ConfigError, OutputConflict) as exc:
         print(f"clientsmith: {exc}", file=sys.stderr)

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator import __version__
 from generator.ir.build import build_ir
@@ -17,6 +18,7 @@ from generator.output.format import format_files
 from generator.ir.nodes import Api
 from generator.spec.merge import MergedSpec, load_spec, spec_files
 from generator.models.generate import ModelsError, ModelsResult, generate_models
+from generator.diff.surface import api_surface
 from generator.problems import ERROR, Problem, SpecError
 from generator.progress import SILENT, Progress
 from generator.spec.remote_refs import RemoteDocuments
@@ -31,6 +33,7 @@ class GeneratedPackage:
     api: Api
     files: dict[str, bytes]  # relative to the output folder, manifest included
     warnings: tuple[Problem, ...]
+    surface: dict[str, Any]  # the public Python API (generator.diff.surface), also kept in the manifest
 
 
 def load_and_validate(
@@ -225,10 +228,11 @@ def _build_package(target: ClientTarget, base: Path | None, cache: Cache,
         # Formatted whole (in cached chunks), then split: the modules keep black's layout.
         texts.update(split_modules(texts.pop(models_path), header_text(spec.source_name), target.package, cache))
     files = {path: text.encode("utf-8") for path, text in texts.items()}
-    files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec))
+    surface = api_surface(api, models, document)
+    files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec), surface)
     own = {path.resolve() for path in spec_files(target.spec)}
     referenced = sorted({str(f.path.resolve()) for f in spec.files} - {str(p) for p in own})
-    return GeneratedPackage(api, files, tuple(warnings)), referenced
+    return GeneratedPackage(api, files, tuple(warnings), surface), referenced
 
 
 def split_models_wanted(models: ModelsResult, target: ClientTarget) -> bool:
@@ -243,6 +247,16 @@ def split_modules(source: str, header: str, package: str, cache: Cache) -> dict[
         modules = split_models(source, "# " + header)
         cache.put("split", key, modules)
     return {f"{package}/models/{name}": text for name, text in modules.items()}
+
+
+def spec_surface(
+    spec_path: Path, package: str, distribution: str, base: Path | None = None, cache: Cache | None = None,
+    lenient: bool = False, allow_remote_refs: bool = False,
+) -> tuple[MergedSpec, dict[str, Any]]:
+    """The public Python API the spec would give, without rendering it: what `clientsmith diff` compares."""
+    spec, _ = load_and_validate(spec_path, base, cache, lenient, allow_remote_refs)
+    api, models = build_api(spec, package, distribution, cache)
+    return spec, api_surface(api, models, spec.document)
 
 
 def generate(target: ClientTarget, base: Path | None = None, cache: Cache | None = None) -> WriteSummary:

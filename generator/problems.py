@@ -1,4 +1,4 @@
-"""Problems found in a spec, collected as values and reported together."""
+"""Problems found in a spec (or a template), collected as values and reported together."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ class SpecError(Exception):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateError(Exception):
+    """A template (the user's or a built-in one) failed to compile or to render: `file:LINE: message`."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}")
 
 
 def escape_pointer_token(token: object) -> str:

@@ -30,6 +30,7 @@ from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, snake_c
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
 from generator.ir.pagination import PaginationReader
+from generator.ir.examples import example_literal
 from generator.ir.schema_types import SchemaTyper, child, union
 from generator.spec.validate import iter_operations
 
@@ -302,6 +303,7 @@ class IRBuilder:
                     style=style,
                     explode=explode is True,
                     deprecated=param.get("deprecated") is True,
+                    example=example_literal(self.resolver, param, schema),
                 )
             )
         return result
@@ -339,6 +341,7 @@ class IRBuilder:
             description=_text(body.get("description")),
             is_json=is_json,
             encoding=() if is_json else _encoding(content[media] or {}),
+            example=example_literal(self.resolver, content[media] or {}, schema) if is_json else "",
         )
 
     def _event_stream(self, operation: dict[str, Any], op_ptr: str) -> EventStream | None:

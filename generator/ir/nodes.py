@@ -69,6 +69,7 @@ class Parameter:
     style: str  # OpenAPI style, defaulted per location (simple, form)
     explode: bool
     deprecated: bool
+    example: str = ""  # the spec's example as a Python literal, e.g. '"00000000-0000"'; "" when none
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,7 @@ class RequestBody:
     description: str
     is_json: bool  # sent as JSON; otherwise as raw bytes/str/form data
     encoding: tuple[PartEncoding, ...] = ()  # form and multipart properties the spec gives an `encoding`
+    example: str = ""  # the spec's first example as a Python literal (laid out over lines); "" when none
 
 
 @dataclass(frozen=True)

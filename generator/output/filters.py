@@ -63,6 +63,25 @@ def markdown_code(value: str) -> str:
     return f"{fence}{text}{fence}" if fence == "`" else f"{fence} {text} {fence}"
 
 
+def markdown_cell(value: str) -> str:
+    """Text for one cell of a Markdown table: one line, and a `|` (as in `A | None`) cannot end the cell."""
+    return comment(value).replace("|", "\\|")
+
+
+# The exception the generated client raises per status (templates/package/errors.py.jinja maps the same).
+_STATUS_ERRORS = {"400": "BadRequestError", "401": "AuthenticationError", "403": "PermissionDeniedError",
+                  "404": "NotFoundError", "409": "ConflictError", "422": "UnprocessableEntityError",
+                  "429": "RateLimitError"}
+
+
+def error_class(status: str) -> str:
+    """The `errors` class raised for a response status of the spec ("404", "5XX", "default")."""
+    status = str(status)
+    if status[:1] == "5":
+        return "ServerError"
+    return _STATUS_ERRORS.get(status, "ApiError")
+
+
 def indent_lines(value: str, width: int = 4) -> str:
     return textwrap.indent(value, " " * width)
 
@@ -74,4 +93,6 @@ FILTERS = {
     "comment": comment,
     "markdown_code": markdown_code,
     "indent_lines": indent_lines,
+    "markdown_cell": markdown_cell,
+    "error_class": error_class,
 }

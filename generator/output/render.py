@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import textwrap
 from pathlib import Path
 
 import jinja2
 
 from generator.output.filters import FILTERS
-from generator.ir.nodes import Api
+from generator.ir.nodes import Api, Operation
+from generator.problems import TemplateError
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
 # The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
@@ -87,13 +90,30 @@ def _readme_examples(api: Api) -> dict[str, object]:
     if unstable:
         client_args.append("unstable_operations={" + ", ".join(f'"{n}"' for n in unstable) + "}")
     calls = []
+    full_calls = {}
     for resource in api.resources:
         for op in resource.operations:
-            args = [f'"{p.python_name}"' for p in op.path_params]
+            args = [p.example or f'"{p.python_name}"' for p in op.path_params]
             if op.body is not None and op.body.required:
                 args.append("body={...}")
             calls.append((resource, op, args))
-    return {"example_client_args": client_args, "example_calls": calls, "unstable_names": unstable}
+            full_calls[op.operation_id] = _example_call(resource.attribute, op)
+    return {"example_client_args": client_args, "example_calls": calls, "unstable_names": unstable,
+            "method_examples": full_calls}
+
+
+def _example_call(attribute: str, op: Operation) -> str:
+    """A call of the method with the spec's examples: path parameters, required parameters, the body."""
+    args = [p.example or f'"{p.python_name}"' for p in op.path_params]
+    args += [f"{p.python_name}={p.example or '...'}" for p in op.query_params + op.header_params + op.cookie_params
+             if p.required]
+    if op.body is not None and (op.body.required or op.body.example):
+        args.append("body=" + (op.body.example or "{...}"))
+    head = f"client.{attribute}.{op.method_name}("
+    one_line = head + ", ".join(args) + ")"
+    if len(one_line) <= 88 and "\n" not in one_line:
+        return one_line
+    return head + "\n" + "".join(textwrap.indent(arg, "    ") + ",\n" for arg in args) + ")"
 
 
 def header_text(spec_source: str) -> str:
@@ -111,6 +131,35 @@ def _file_templates(env: jinja2.Environment) -> list[str]:
         name for name in env.list_templates(extensions=["jinja"])
         if name.split("/", 1)[0] in ("dist", "package")
     )
+
+
+def _display(path: str) -> str:
+    """A template path as users name it: relative to the working folder when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:  # outside the working folder: as Jinja found it
+        return path
+
+
+def _check_python(text: str, target: str, template: str) -> None:
+    """A user's template must render valid Python; built-in ones are held to it by the tests."""
+    try:
+        ast.parse(text)
+    except SyntaxError as exc:
+        # The output line is what is known; the template's own line is not.
+        raise TemplateError(template, 1, f"renders invalid Python: {target} line {exc.lineno}: {exc.msg}") from None
+
+
+def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
+    """Jinja rewrites tracebacks to point into templates: the innermost template frame is the culprit."""
+    found = (template, 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".jinja"):
+            found = (_display(filename), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def render_package(api: Api, user_templates: Path | None = None) -> dict[str, str]:
@@ -143,8 +192,25 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
     pkg = api.package
     files: dict[str, str] = {}
 
+    user_folder = user_templates.resolve() if user_templates is not None else None
+
     def render(template: str, target: str, **extra: object) -> None:
-        files[target] = env.get_template(template).render({**common, **extra})
+        try:
+            compiled = env.get_template(template)
+            files[target] = compiled.render({**common, **extra})
+        except jinja2.TemplateNotFound as exc:
+            file, line = _template_frame(exc, template)
+            raise TemplateError(file, line, f"template not found: {exc.name}") from None
+        except jinja2.TemplateSyntaxError as exc:
+            where = _display(exc.filename or exc.name or template)
+            raise TemplateError(where, exc.lineno or 0, exc.message or str(exc)) from None
+        except Exception as exc:  # a template's runtime error: located at the innermost template line
+            file, line = _template_frame(exc, template)
+            jinja_message = exc.message if isinstance(exc, jinja2.TemplateError) else None
+            raise TemplateError(file, line, jinja_message or f"{type(exc).__name__}: {exc}") from None
+        if target.endswith(".py") and user_folder is not None and compiled.filename is not None \
+                and Path(compiled.filename).resolve().is_relative_to(user_folder):
+            _check_python(files[target], target, _display(compiled.filename))
 
     # Every template under dist/ and package/, built-in or the user's, is a file of the same path; the
     # resource template is rendered once per resource.

@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MANIFEST = ".clientsmith-manifest.json"
 
@@ -33,12 +34,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str, spec_hash: str) -> bytes:
+def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str, spec_hash: str,
+                   api: dict[str, Any] | None = None) -> bytes:
+    """The manifest; `api` is the package's public Python API, what the next regeneration compares with."""
     manifest = {
         "comment": header,
         "generator_version": generator_version,
         "spec_sha256": spec_hash,
         "files": {path: sha256(files[path]) for path in sorted(files)},
+        **({"api": api} if api is not None else {}),
     }
     return (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
@@ -50,6 +54,15 @@ def owned_files(output: Path) -> set[str]:
         return {str(p) for p in data.get("files", {})} | {MANIFEST}
     except (OSError, ValueError, AttributeError):
         return set()
+
+
+def previous_api(output: Path) -> dict[str, Any] | None:
+    """The public API a previous run recorded, or None (no previous run, or one from before surfaces)."""
+    try:
+        api = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("api")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return api if isinstance(api, dict) else None
 
 
 def _safe_relative(path: str) -> str:

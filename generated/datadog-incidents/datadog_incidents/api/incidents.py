@@ -270,6 +270,16 @@ class Incidents:
             include: Specifies which types of related objects should be included in the response.
             page_size: Size for a given page. The maximum allowed value is 100.
             page_offset: Specific offset to use as the beginning of the returned page.
+
+        Returns:
+            IncidentsResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _LIST_INCIDENTS,
@@ -302,6 +312,16 @@ class Incidents:
         Args:
             include: Specifies which types of related objects should be included in the response.
             page_size: Size for a given page. The maximum allowed value is 100.
+
+        Returns:
+            IncidentsResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return _pagination.iterate(
             partial(
@@ -336,6 +356,16 @@ class Incidents:
 
         Args:
             body: Incident payload.
+
+        Returns:
+            IncidentResponse: CREATED
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _CREATE_INCIDENT,
@@ -368,6 +398,16 @@ class Incidents:
         Args:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _GET_INCIDENT,
@@ -399,6 +439,13 @@ class Incidents:
 
         Args:
             incident_id: The UUID of the incident.
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _DELETE_INCIDENT,
@@ -433,6 +480,16 @@ class Incidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _UPDATE_INCIDENT,
@@ -467,6 +524,14 @@ class Incidents:
             incident_id: The UUID of the incident.
             filter_attachment_type: Filter attachments by type. Supported values are `1` (`postmortem`) and `2` (`link`).
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
+
+        Returns:
+            AttachmentArray: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _LIST_INCIDENT_ATTACHMENTS,
@@ -501,7 +566,14 @@ class Incidents:
 
         Args:
             incident_id: The ID of the incident
-            body: The request body.
+            body: The request body (PostmortemAttachmentRequest, or a dict of its fields).
+
+        Returns:
+            Attachment: Created
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -538,7 +610,16 @@ class Incidents:
             incident_id: The UUID of the incident.
             attachment_id: The ID of the attachment.
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
-            body: The request body.
+            body: The request body (PatchAttachmentRequest, or a dict of its fields).
+
+        Returns:
+            Attachment: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
@@ -590,6 +671,16 @@ class AsyncIncidents:
             include: Specifies which types of related objects should be included in the response.
             page_size: Size for a given page. The maximum allowed value is 100.
             page_offset: Specific offset to use as the beginning of the returned page.
+
+        Returns:
+            IncidentsResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _LIST_INCIDENTS,
@@ -622,6 +713,16 @@ class AsyncIncidents:
         Args:
             include: Specifies which types of related objects should be included in the response.
             page_size: Size for a given page. The maximum allowed value is 100.
+
+        Returns:
+            IncidentsResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return _pagination.aiterate(
             partial(
@@ -656,6 +757,16 @@ class AsyncIncidents:
 
         Args:
             body: Incident payload.
+
+        Returns:
+            IncidentResponse: CREATED
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _CREATE_INCIDENT,
@@ -688,6 +799,16 @@ class AsyncIncidents:
         Args:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _GET_INCIDENT,
@@ -719,6 +840,13 @@ class AsyncIncidents:
 
         Args:
             incident_id: The UUID of the incident.
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _DELETE_INCIDENT,
@@ -753,6 +881,16 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             include: Specifies which types of related objects should be included in the response.
             body: Incident Payload.
+
+        Returns:
+            IncidentResponse: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _UPDATE_INCIDENT,
@@ -787,6 +925,14 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             filter_attachment_type: Filter attachments by type. Supported values are `1` (`postmortem`) and `2` (`link`).
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
+
+        Returns:
+            AttachmentArray: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _LIST_INCIDENT_ATTACHMENTS,
@@ -821,7 +967,14 @@ class AsyncIncidents:
 
         Args:
             incident_id: The ID of the incident
-            body: The request body.
+            body: The request body (PostmortemAttachmentRequest, or a dict of its fields).
+
+        Returns:
+            Attachment: Created
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -858,7 +1011,16 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
             attachment_id: The ID of the attachment.
             include: Resource to include in the response. Supported value: `last_modified_by_user`.
-            body: The request body.
+            body: The request body (PatchAttachmentRequest, or a dict of its fields).
+
+        Returns:
+            Attachment: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.NotFoundError: 404 Not Found
+            errors.RateLimitError: 429 Too many requests
         """
         return await self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,

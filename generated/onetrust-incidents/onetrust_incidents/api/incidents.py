@@ -69,7 +69,17 @@ class Incidents:
 
         Args:
             incident_id: ID of an incident. The value can be obtained using Create Incident API.
-            body: The request body.
+            body: The request body (IncidentUpdateRequest, or a dict of its fields).
+
+        Returns:
+            IncidentInformation: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.RateLimitError: 429 Too Many Requests. For more information, see [API Rate Limits](https://developer.onetrust.com/onetrust/reference/rate-limits-overview).
+            errors.ServerError: 500 Internal Server Error
         """
         return self._client.request(
             _UPDATE_INCIDENT,
@@ -114,7 +124,17 @@ class AsyncIncidents:
 
         Args:
             incident_id: ID of an incident. The value can be obtained using Create Incident API.
-            body: The request body.
+            body: The request body (IncidentUpdateRequest, or a dict of its fields).
+
+        Returns:
+            IncidentInformation: OK
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request
+            errors.AuthenticationError: 401 Unauthorized
+            errors.PermissionDeniedError: 403 Forbidden
+            errors.RateLimitError: 429 Too Many Requests. For more information, see [API Rate Limits](https://developer.onetrust.com/onetrust/reference/rate-limits-overview).
+            errors.ServerError: 500 Internal Server Error
         """
         return await self._client.request(
             _UPDATE_INCIDENT,

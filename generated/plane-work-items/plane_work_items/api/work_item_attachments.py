@@ -73,7 +73,15 @@ class WorkItemAttachments:
             project_id: The unique identifier of the project.
             work_item_id: The unique identifier of the work item.
             attachment_id: The unique identifier of the attachment.
-            body: The request body.
+            body: The request body (WorkItemAttachmentUpdateRequest, or a dict of its fields).
+
+        Returns:
+            WorkItemAttachment | None: Work item attachment updated. Plane's server answers this way, with no body: it marks the attachment as uploaded.; The updated attachment, from servers that return it.
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request. The input is not valid.
+            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment.
+            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment.
         """
         return self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
@@ -129,7 +137,15 @@ class AsyncWorkItemAttachments:
             project_id: The unique identifier of the project.
             work_item_id: The unique identifier of the work item.
             attachment_id: The unique identifier of the attachment.
-            body: The request body.
+            body: The request body (WorkItemAttachmentUpdateRequest, or a dict of its fields).
+
+        Returns:
+            WorkItemAttachment | None: Work item attachment updated. Plane's server answers this way, with no body: it marks the attachment as uploaded.; The updated attachment, from servers that return it.
+
+        Raises:
+            errors.BadRequestError: 400 Bad Request. The input is not valid.
+            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment.
+            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment.
         """
         return await self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,

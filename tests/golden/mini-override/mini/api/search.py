@@ -75,11 +75,14 @@ class Search:
         """List things.
 
         Args:
-            page_size: page[size]
-            label: label
-            filter_: filter
-            sort: sort
-            x_request_tags: X-Request-Tags
+            page_size: The query parameter page[size].
+            label: The query parameter label.
+            filter_: The query parameter filter.
+            sort: The query parameter sort.
+            x_request_tags: The header parameter X-Request-Tags.
+
+        Returns:
+            list[Thing]: OK
         """
         _trace.debug("span %s", "ListThings")
         return self._client.request(
@@ -130,11 +133,14 @@ class AsyncSearch:
         """List things.
 
         Args:
-            page_size: page[size]
-            label: label
-            filter_: filter
-            sort: sort
-            x_request_tags: X-Request-Tags
+            page_size: The query parameter page[size].
+            label: The query parameter label.
+            filter_: The query parameter filter.
+            sort: The query parameter sort.
+            x_request_tags: The header parameter X-Request-Tags.
+
+        Returns:
+            list[Thing]: OK
         """
         _trace.debug("span %s", "ListThings")
         return await self._client.request(

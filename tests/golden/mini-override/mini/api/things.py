@@ -147,7 +147,10 @@ class Things:
         """Create a thing.
 
         Args:
-            body: The request body.
+            body: The request body (ThingCreateRequest, or a dict of its fields).
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CreateThing")
         return self._client.request(
@@ -172,8 +175,14 @@ class Things:
         """Get a thing.
 
         Args:
-            thing_id: thing_id
-            include: include
+            thing_id: The path parameter thing_id.
+            include: The query parameter include.
+
+        Returns:
+            ThingResponse: OK
+
+        Raises:
+            errors.NotFoundError: 404 Not found
         """
         _trace.debug("span %s", "GetThing")
         return self._client.request(
@@ -196,7 +205,7 @@ class Things:
         strict: bool | None = None,
     ) -> None:
         """Args:
-        thing_id: thing_id
+        thing_id: The path parameter thing_id.
         """
         _trace.debug("span %s", "DeleteThing")
         return self._client.request(
@@ -223,8 +232,11 @@ class Things:
         Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
 
         Args:
-            thing_id: thing_id
-            body: The request body.
+            thing_id: The path parameter thing_id.
+            body: The request body (ThingUpdate, or a dict of its fields).
+
+        Returns:
+            ThingResponse | None: OK; Nothing changed
         """
         _trace.debug("span %s", "UpdateThing")
         return self._client.request(
@@ -250,8 +262,11 @@ class Things:
         """Copy a thing; safe to retry thanks to the idempotency key.
 
         Args:
-            thing_id: thing_id
-            idempotency_key: Idempotency-Key
+            thing_id: The path parameter thing_id.
+            idempotency_key: The header parameter Idempotency-Key.
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CopyThing")
         return self._client.request(
@@ -293,7 +308,10 @@ class AsyncThings:
         """Create a thing.
 
         Args:
-            body: The request body.
+            body: The request body (ThingCreateRequest, or a dict of its fields).
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CreateThing")
         return await self._client.request(
@@ -318,8 +336,14 @@ class AsyncThings:
         """Get a thing.
 
         Args:
-            thing_id: thing_id
-            include: include
+            thing_id: The path parameter thing_id.
+            include: The query parameter include.
+
+        Returns:
+            ThingResponse: OK
+
+        Raises:
+            errors.NotFoundError: 404 Not found
         """
         _trace.debug("span %s", "GetThing")
         return await self._client.request(
@@ -342,7 +366,7 @@ class AsyncThings:
         strict: bool | None = None,
     ) -> None:
         """Args:
-        thing_id: thing_id
+        thing_id: The path parameter thing_id.
         """
         _trace.debug("span %s", "DeleteThing")
         return await self._client.request(
@@ -369,8 +393,11 @@ class AsyncThings:
         Unstable: enable with unstable_operations={"update_thing"}. This endpoint is in preview.
 
         Args:
-            thing_id: thing_id
-            body: The request body.
+            thing_id: The path parameter thing_id.
+            body: The request body (ThingUpdate, or a dict of its fields).
+
+        Returns:
+            ThingResponse | None: OK; Nothing changed
         """
         _trace.debug("span %s", "UpdateThing")
         return await self._client.request(
@@ -396,8 +423,11 @@ class AsyncThings:
         """Copy a thing; safe to retry thanks to the idempotency key.
 
         Args:
-            thing_id: thing_id
-            idempotency_key: Idempotency-Key
+            thing_id: The path parameter thing_id.
+            idempotency_key: The header parameter Idempotency-Key.
+
+        Returns:
+            ThingResponse: Created
         """
         _trace.debug("span %s", "CopyThing")
         return await self._client.request(

@@ -1,0 +1,219 @@
+"""The public Python API of a generated package as plain JSON data: what callers can name and pass.
+
+Built from the IR and the models source, with a JSON pointer per item (file names and lines are looked
+up when a report is made, so the manifest that keeps a surface does not depend on fragment file names).
+New fields of `Operation` need no code here: they appear under a method's "features".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, fields
+from typing import Any
+
+from generator.diff.models_surface import docs_digest, model_classes
+from generator.ir.nodes import Api, Operation, Parameter
+from generator.ir.schema_types import child, split_union
+from generator.models.generate import ModelsResult
+from generator.problems import pointer
+from generator.spec.resolve import lookup
+
+SURFACE_VERSION = 1  # bump when the keys change: surfaces of different versions are not compared
+REQUEST, RESPONSE = "request", "response"
+
+# Operation fields the surface describes itself; every other field is a "feature" (pagination, ...).
+_DESCRIBED = frozenset({
+    "operation_id", "method_name", "http_method", "path", "summary", "description", "deprecated", "tag",
+    "path_params", "query_params", "header_params", "cookie_params", "body", "responses", "return_type",
+    "security", "unstable", "idempotent", "extensions",
+})
+_NAME = re.compile(r"[^\W\d]\w*")
+
+
+def api_surface(api: Api, models: ModelsResult, document: dict[str, Any]) -> dict[str, Any]:
+    classes = model_classes(models.source)
+    pointer_by_class: dict[str, str] = {}
+    for ptr, name in models.class_by_pointer.items():  # the first pointer names the class's own schema
+        pointer_by_class.setdefault(name, ptr)
+    return {
+        "version": SURFACE_VERSION,
+        "servers": [_server(index, server) for index, server in enumerate(api.servers)],
+        "credentials": {
+            s.python_name: {"scheme": s.name, "kind": s.kind, "location": s.location,
+                            "parameter_name": s.parameter_name, "http_scheme": s.http_scheme,
+                            "pointer": pointer("components", "securitySchemes", s.name)}
+            for s in api.security_schemes
+        },
+        "resources": {
+            r.attribute: {
+                "class": r.class_name,
+                "tag": r.tag,
+                "methods": {op.method_name: _method(op, document) for op in r.operations},
+            }
+            for r in api.resources
+        },
+        "models": _models(api, classes, pointer_by_class, document),
+    }
+
+
+def _server(index: int, server: Any) -> dict[str, Any]:
+    ptr = pointer("servers", index)
+    return {
+        "url": server.url,
+        "pointer": ptr,
+        "variables": {
+            v.python_name: {"name": v.name, "default": v.default, "enum": list(v.enum),
+                            "pointer": child(ptr, "variables", v.name)}
+            for v in server.variables
+        },
+    }
+
+
+def _method(op: Operation, document: dict[str, Any]) -> dict[str, Any]:
+    op_ptr = pointer("paths", op.path, op.http_method.lower())
+    where = _parameter_pointers(document, op.path, op.http_method.lower())
+    params = {}
+    for position, p in enumerate(op.parameters):
+        params[p.python_name] = _parameter(p, position if p.location == "path" else None,
+                                           where.get((p.name, p.location), op_ptr))
+    body = None
+    if op.body is not None:
+        body = {"type": op.body.type, "model": op.body.model, "content_type": op.body.content_type,
+                "required": op.body.required, "pointer": child(op_ptr, "requestBody"),
+                "docs": docs_digest(op.body.description)}
+    features = {
+        f.name: value for f in fields(op)
+        if f.name not in _DESCRIBED and (value := _plain(getattr(op, f.name))) not in (None, "", [], {}, False)
+    }
+    return {
+        "operation_id": op.operation_id,
+        "http_method": op.http_method,
+        "path": op.path,
+        "pointer": op_ptr,
+        "params": params,
+        "body": body,
+        "returns": op.return_type,
+        "errors": [r.status for r in op.responses if not r.is_success],
+        "security": sorted(sorted(req.schemes) for req in op.security),
+        "unstable": bool(op.unstable),
+        "deprecated": op.deprecated,
+        "features": features,
+        "docs": docs_digest(op.summary, op.description, *(r.description for r in op.responses)),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON value for an IR value (dataclasses, tuples)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return _plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _parameter(p: Parameter, position: int | None, ptr: str) -> dict[str, Any]:
+    return {"name": p.name, "location": p.location, "type": p.type, "required": p.required,
+            "position": position, "deprecated": p.deprecated, "pointer": ptr, "docs": docs_digest(p.description)}
+
+
+def _parameter_pointers(document: dict[str, Any], path: str, method: str) -> dict[tuple[str, str], str]:
+    """(name, in) -> where the operation (or its path item) lists the parameter; a $ref counts as listed."""
+    found: dict[tuple[str, str], str] = {}
+    for base in (pointer("paths", path), pointer("paths", path, method)):
+        raw = lookup(document, child(base, "parameters"))
+        for index, param in enumerate(raw if isinstance(raw, list) else []):
+            target = param
+            if isinstance(param, dict) and isinstance(param.get("$ref"), str) and param["$ref"].startswith("#"):
+                target = lookup(document, param["$ref"][1:])
+            if isinstance(target, dict):
+                found[(str(target.get("name")), str(target.get("in")))] = child(base, "parameters", index)
+    return found
+
+
+def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict[str, str],
+            document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    directions = _directions(api, classes)
+    result = {}
+    for name, info in classes.items():
+        ptr = pointer_by_class.get(name, "/components/schemas")
+        # Fields are located by their alias under the model's pointer when a report is made.
+        entry: dict[str, Any] = {**info, "pointer": ptr, "directions": sorted(directions.get(name, ()))}
+        for spec_field in entry.get("fields", {}).values():
+            # An optional field is `X | None` in Python whether or not the spec lets it be null: keep the latter.
+            spec_field["nullable"] = _spec_nullable(document, child(ptr, "properties", spec_field["alias"]))
+        if "values" in entry:
+            entry["value_pointer"] = child(ptr, "enum")
+        result[name] = entry
+    return result
+
+
+def _spec_nullable(document: dict[str, Any], ptr: str) -> bool:
+    """Whether the schema at `ptr` (through local refs) allows null: `nullable`, a type list, or a null member."""
+    node = lookup(document, ptr)
+    for _ in range(20):
+        if not isinstance(node, dict):
+            return False
+        if node.get("nullable") is True or (isinstance(node.get("type"), list) and "null" in node["type"]):
+            return True
+        members = [m for key in ("oneOf", "anyOf") for m in node.get(key) or () if isinstance(m, dict)]
+        if any(m.get("type") == "null" or m.get("nullable") is True for m in members):
+            return True
+        ref = node.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#")):
+            return False
+        node = lookup(document, ref[1:])
+    return False
+
+
+def _directions(api: Api, classes: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
+    """For each model, whether callers send it (request), receive it (response), or both."""
+    roots: dict[str, list[str]] = {REQUEST: [], RESPONSE: []}
+    for op in api.operations:
+        roots[REQUEST] += [p.type for p in op.parameters] + ([op.body.type] if op.body else [])
+        roots[RESPONSE] += [r.type for r in op.responses] + [op.return_type]
+    refs = {name: _class_references(info) for name, info in classes.items()}
+    result: dict[str, set[str]] = {}
+    for direction, texts in roots.items():
+        stack = [n for text in texts for n in _NAME.findall(text) if n in classes]
+        seen: set[str] = set()
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            result.setdefault(name, set()).add(direction)
+            stack.extend(n for n in refs[name] if n in classes)
+    return result
+
+
+def _class_references(info: dict[str, Any]) -> set[str]:
+    texts = [f["type"] for f in info.get("fields", {}).values()] + info.get("bases", []) + [info.get("root", "")]
+    return {n for text in texts for n in _NAME.findall(text)}
+
+
+def type_members(annotation: str) -> set[str]:
+    """The members of a union annotation without None: what retyping compares."""
+    return {m for m in split_union(annotation) if m != "None"}
+
+
+def accepts(wide: str, narrow: str) -> bool:
+    """Whether every value of annotation `narrow` is a value of `wide`: `list[A | B]` accepts `list[A]`."""
+    members = split_union(wide)
+    if "Any" in members:
+        return True
+    return all(any(_member_accepts(w, n) for w in members) for n in split_union(narrow))
+
+
+def _member_accepts(wide: str, narrow: str) -> bool:
+    if wide == narrow:
+        return True
+    for container in ("list[", "dict[str, "):
+        if wide.startswith(container) and narrow.startswith(container) and wide.endswith("]") and narrow.endswith("]"):
+            return accepts(wide[len(container):-1], narrow[len(container):-1])
+    return False
+
+
+def is_nullable(annotation: str) -> bool:
+    return "None" in split_union(annotation)
