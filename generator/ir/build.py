@@ -118,11 +118,25 @@ class IRBuilder:
 
     def _servers(self, taken_names: set[str]) -> tuple[Server, ...]:
         """The spec's servers, in order; none when it lists none (the client then needs `base_url=`)."""
+        self._variable_names: dict[str, str] = {}
+        self._taken_arguments = set(CLIENT_ARGUMENTS) | taken_names
+        return self._server_list(self.document.get("servers") or [])
+
+    def _operation_servers(self, path: str, operation: dict[str, Any]) -> tuple[Server, ...]:
+        """`servers` of the operation, else of its path item: they override the document's for this call."""
+        raw = operation.get("servers")
+        if not raw:
+            raw = (self.document["paths"][path] or {}).get("servers")
+        return self._server_list(raw) if isinstance(raw, list) and raw else ()
+
+    def _server_list(self, raw_servers: list[Any]) -> tuple[Server, ...]:
+        """Servers as the IR has them. A variable keeps one argument name wherever it appears, so the
+        value a client is given (`site=`) fills it in operation-level servers too."""
         servers = []
-        taken = set(CLIENT_ARGUMENTS) | taken_names
-        names: dict[str, str] = {}
+        taken = self._taken_arguments
+        names = self._variable_names
         server_names: set[str] = set()
-        for index, server in enumerate(self.document.get("servers") or []):
+        for index, server in enumerate(s for s in raw_servers if isinstance(s, dict)):
             variables = []
             for name, var in (server.get("variables") or {}).items():
                 if name not in names:
@@ -261,6 +275,7 @@ class IRBuilder:
             security=self._security(operation),
             unstable=(unstable if isinstance(unstable, str) else "unstable") if unstable else "",
             idempotent=idempotent,
+            servers=self._operation_servers(path, operation),
             accept=_accept(responses),
             event_stream=event_stream,
             pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses),

@@ -151,6 +151,7 @@ class Operation:
     security: tuple[SecurityRequirement, ...]  # alternatives; empty means no auth
     unstable: str  # x-unstable note; "" when stable
     idempotent: bool  # safe to retry after a server error
+    servers: tuple[Server, ...] = ()  # the operation's or its path item's `servers`; empty: the document's
     accept: str = "application/json"  # the `Accept` header: the media types the success responses declare
     event_stream: EventStream | None = None  # set when the success response is `text/event-stream`
     pagination: Pagination | None = None  # from x-pagination; None when the operation is not paged

@@ -114,6 +114,7 @@ class Client(_runtime.SyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(
                 server, site=site, subdomain=subdomain, name=name, protocol=protocol
@@ -134,6 +135,13 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={
+                "site": site,
+                "subdomain": subdomain,
+                "name": name,
+                "protocol": protocol,
+            },
+            base_url_given=base_url_given,
         )
 
     @cached_property
@@ -184,6 +192,7 @@ class AsyncClient(_runtime.AsyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(
                 server, site=site, subdomain=subdomain, name=name, protocol=protocol
@@ -204,6 +213,13 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={
+                "site": site,
+                "subdomain": subdomain,
+                "name": name,
+                "protocol": protocol,
+            },
+            base_url_given=base_url_given,
         )
 
     @cached_property

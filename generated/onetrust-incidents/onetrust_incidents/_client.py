@@ -69,6 +69,7 @@ class Client(_runtime.SyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(server, hostname=hostname)
         if access_token is None and client_id is not None and client_secret is not None:
@@ -95,6 +96,8 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={"hostname": hostname},
+            base_url_given=base_url_given,
         )
 
     @cached_property
@@ -141,6 +144,7 @@ class AsyncClient(_runtime.AsyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(server, hostname=hostname)
         if access_token is None and client_id is not None and client_secret is not None:
@@ -167,6 +171,8 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={"hostname": hostname},
+            base_url_given=base_url_given,
         )
 
     @cached_property

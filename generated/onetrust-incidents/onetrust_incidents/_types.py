@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 
 import httpx
 
+from ._servers import Server
+
 # pydantic loads on first use: importing the package and making a client stay cheap.
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -88,6 +90,9 @@ class Endpoint(Generic[T]):
     accept: str = "application/json"  # the success media types the operation declares
     parts: tuple[Part, ...] = ()  # form and multipart properties with an `encoding` of their own
     events: EventStream | None = None  # set for `text/event-stream` operations
+    servers: tuple[
+        Server, ...
+    ] = ()  # the operation's own servers, overriding the client's; empty: none
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ class Client(_runtime.SyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(server, host=host)
         super().__init__(
@@ -87,6 +88,8 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={"host": host},
+            base_url_given=base_url_given,
         )
 
     @cached_property
@@ -130,6 +133,7 @@ class AsyncClient(_runtime.AsyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(server, host=host)
         super().__init__(
@@ -146,6 +150,8 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={"host": host},
+            base_url_given=base_url_given,
         )
 
     @cached_property

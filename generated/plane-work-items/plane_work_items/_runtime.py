@@ -23,7 +23,7 @@ from ._responses import ApiResponse, parse_response
 from ._retries import DEFAULT_MAX_RETRIES, backoff, retry_connection_error, retry_delay
 from ._bodies import encode_body, prepare_body
 from ._serialization import build_path, serialize_param, serialize_simple
-from ._servers import Server, ServerVariable, server_url, token_url
+from ._servers import Server, ServerVariable, operation_url, server_url, token_url
 from ._streaming import (
     AsyncStream,
     AsyncStreamedResponse,
@@ -74,10 +74,16 @@ class BaseClient:
         user_agent: str,
         headers: Mapping[str, str] | None,
         redirects: RedirectPolicy = "same_origin",
+        server_values: Mapping[str, str | None] | None = None,
+        base_url_given: bool = False,
     ) -> None:
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         self.base_url = base_url.rstrip("/")
+        # Operations with servers of their own go there, unless the caller chose base_url= for everything.
+        self._server_values = dict(server_values or {})
+        self._own_servers = not base_url_given
+        self._operation_urls: dict[str, str] = {}
         self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
         self.max_retries = max_retries
         # Spec drift: False sends a body the schema rejects and returns a response it does not
@@ -136,7 +142,7 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven,
     ) -> httpx.Request:
         """The request of a call, without its credentials: those are put on each request sent."""
-        url = self.base_url + build_path(endpoint.path, path_params)
+        url = self._base_url(endpoint) + build_path(endpoint.path, path_params)
         query: list[tuple[str, str | int | float | bool | None]] = []
         headers: dict[str, str] = dict(self._headers)
         if not self._accept_given:
@@ -166,6 +172,16 @@ class BaseClient:
             timeout=self._timeout(timeout),
             **extra,
         )
+
+    def _base_url(self, endpoint: Endpoint[Any]) -> str:
+        if not endpoint.servers or not self._own_servers:
+            return self.base_url
+        url = self._operation_urls.get(endpoint.operation_id)
+        if url is None:
+            url = self._operation_urls[endpoint.operation_id] = operation_url(
+                endpoint.servers[0], self._server_values
+            ).rstrip("/")
+        return url
 
     def _timeout(self, timeout: TimeoutTypes | NotGiven) -> TimeoutTypes:
         return self.timeout if isinstance(timeout, NotGiven) else timeout

@@ -82,6 +82,21 @@ def server_url(
     return url
 
 
+def operation_url(server: Server, values: Mapping[str, str | None]) -> str:
+    """The base URL of an operation's own server: variables the client was given (by argument) fill it,
+    the rest take their defaults."""
+    variables: dict[str, str] = {}
+    for var in server.variables:
+        value = values.get(var.argument)
+        value = var.default if value is None else value
+        if var.enum and value not in var.enum:
+            raise ValueError(
+                f"{var.argument}={value!r} is not a value the server {server.url!r} takes: {var.enum}"
+            )
+        variables[var.name] = value
+    return fill(server.url, variables)
+
+
 def token_url(
     template: str, servers: Sequence[Server], server: int | str, values: Mapping[str, str | None]
 ) -> str:

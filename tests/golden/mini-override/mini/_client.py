@@ -87,6 +87,7 @@ class Client(_runtime.SyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(server, site=site, subdomain=subdomain)
         if access_token is None and client_id is not None and client_secret is not None:
@@ -120,6 +121,8 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={"site": site, "subdomain": subdomain},
+            base_url_given=base_url_given,
         )
 
     @cached_property
@@ -182,6 +185,7 @@ class AsyncClient(_runtime.AsyncClient):
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
     ) -> None:
+        base_url_given = base_url is not None
         if base_url is None:
             base_url = server_url(server, site=site, subdomain=subdomain)
         if access_token is None and client_id is not None and client_secret is not None:
@@ -215,6 +219,8 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            server_values={"site": site, "subdomain": subdomain},
+            base_url_given=base_url_given,
         )
 
     @cached_property
