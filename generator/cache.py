@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from generator.templates_dir import builtin_templates_dir
+
 DEFAULT_DIR = ".clientsmith-cache"
 
 
@@ -29,8 +31,6 @@ def code_digest() -> str:
     """Hash of the generator's own code and built-in templates: any change to them invalidates every entry."""
     global _CODE_DIGEST
     if _CODE_DIGEST is None:
-        from generator.output.render import builtin_templates_dir
-
         here = Path(__file__).resolve().parent
         code = sorted(here.rglob("*.py"))
         templates = builtin_templates_dir()

@@ -25,6 +25,6 @@ def test_wheel_install_generates_from_builtin_templates(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (out / "x" / "_client.py").is_file()
-    check = subprocess.run([str(python), "-c", "import generator.output.render as r; print(r.builtin_templates_dir())"],
+    check = subprocess.run([str(python), "-c", "import generator.templates_dir as t; print(t.builtin_templates_dir())"],
                            capture_output=True, text=True, cwd=tmp_path)
     assert str(env_dir) in check.stdout  # the packaged templates, not the checkout's

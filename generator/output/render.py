@@ -10,6 +10,7 @@ import jinja2
 
 from generator.output.filters import FILTERS
 from generator.ir.nodes import Api, Operation
+from generator.templates_dir import builtin_templates_dir
 from generator.problems import TemplateError
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
@@ -27,13 +28,6 @@ _CREDENTIAL_TYPES = {
     "basic": ("tuple[str, str]", "tuple[str, str]"),
     "token": ("_runtime.SyncToken", "_runtime.AsyncToken"),
 }
-
-
-def builtin_templates_dir() -> Path:
-    """Installed wheels carry the templates inside the package; a source checkout keeps them at the root."""
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "templates"
-    return packaged if packaged.is_dir() else package.parent / "templates"
 
 
 def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
