@@ -12,7 +12,7 @@ _CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 
 # Names a generated method or argument must not take: they would shadow what the class relies on.
-RESERVED_ARGUMENTS = frozenset({"self", "body", "timeout", "max_retries", "extra_headers", "extra_query"})
+RESERVED_ARGUMENTS = frozenset({"self", "body", "timeout", "max_retries", "extra_headers", "extra_query", "strict"})
 
 
 def _ascii_words(text: str) -> str:

@@ -123,3 +123,30 @@ def test_a_strict_client_raises_on_a_drifting_response(mini, server):
     with mini.Client(api_key="k", base_url=server.url, strict=True) as client:
         with pytest.raises(mini.errors.ResponseValidationError):
             client.things.get_thing("t1")
+
+
+def test_a_parameter_named_strict_does_not_take_the_call_option(tmp_path):
+    from generator.config import ClientTarget
+    from generator.pipeline import generate
+
+    spec = tmp_path / "strict.yaml"
+    spec.write_text("""\
+openapi: 3.0.3
+info: {title: s, version: "1"}
+servers: [{url: "https://s.example.com"}]
+paths:
+  /things:
+    get:
+      operationId: list_things
+      parameters:
+        - {name: strict, in: query, schema: {type: boolean}}
+      responses:
+        "200": {description: ok}
+""")
+    out = tmp_path / "out"
+    generate(ClientTarget(spec, "strict_pkg", "strict-pkg", out), base=tmp_path)
+    package = import_generated(out, "strict_pkg")
+    import inspect
+
+    parameters = inspect.signature(package.Client(base_url="http://x").default.list_things).parameters
+    assert "strict_" in parameters and parameters["strict"].default is None
