@@ -397,3 +397,18 @@ def test_shapes_package_type_checks_with_streams_typed(shapes_output, tmp_path):
         cwd=shapes_output, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_streaming_forms_and_drift_load_only_when_used(shapes_output):
+    script = textwrap.dedent("""
+        import sys
+        sys.path.insert(0, sys.argv[1])
+        import shapes
+        client = shapes.Client(base_url="http://127.0.0.1:9")
+        client.chat, client.files
+        print(sorted(m for m in ("shapes._streaming", "shapes._forms", "shapes._drift") if m in sys.modules))
+        shapes.Stream  # a public name: loads its module on first use
+        print("shapes._streaming" in sys.modules)
+    """)
+    result = subprocess.run([sys.executable, "-c", script, str(shapes_output)], capture_output=True, text=True, check=True)
+    assert result.stdout.split("\n")[:2] == ["[]", "True"]

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import httpx
 
@@ -24,15 +24,6 @@ from ._retries import DEFAULT_MAX_RETRIES, backoff, retry_connection_error, retr
 from ._bodies import encode_body, prepare_body
 from ._serialization import build_path, serialize_param, serialize_simple
 from ._servers import Server, ServerVariable, operation_url, server_url, token_url
-from ._streaming import (
-    AsyncStream,
-    AsyncStreamedResponse,
-    AsyncStreamingCall,
-    ServerSentEvent,
-    Stream,
-    StreamedResponse,
-    StreamingCall,
-)
 from ._types import (
     NOT_GIVEN,
     ApiKeyScheme,
@@ -47,6 +38,18 @@ from ._types import (
     SyncToken,
     TimeoutTypes,
 )
+
+# Streaming loads when a call streams: most programs never do, and importing the package stays cheap.
+if TYPE_CHECKING:
+    from ._streaming import (
+        AsyncStream,
+        AsyncStreamedResponse,
+        AsyncStreamingCall,
+        ServerSentEvent,
+        Stream,
+        StreamedResponse,
+        StreamingCall,
+    )
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -253,6 +256,8 @@ def streaming_response(method: Callable[P, T]) -> Callable[P, StreamingCall[T]]:
             finally:
                 _RESPONSE_MODE.reset(token)
 
+        from ._streaming import StreamingCall
+
         return StreamingCall(start)
 
     return call
@@ -271,6 +276,8 @@ def async_streaming_response(
                 return await method(*args, **kwargs)
             finally:
                 _RESPONSE_MODE.reset(token)
+
+        from ._streaming import AsyncStreamingCall
 
         return AsyncStreamingCall(start)
 
@@ -350,16 +357,20 @@ class SyncClient(BaseClient):
                 endpoint, response, url
             )  # raises the ApiError of the status (body already read)
         if mode == STREAMED:
+            from ._streaming import StreamedResponse
+
             return cast(
                 T, StreamedResponse(endpoint, response, url, strict)
             )  # typed by streaming_response()
         if endpoint.events is not None:
+            from ._streaming import Stream
+
             return cast(T, Stream(endpoint, response, url))
         return parse_response(endpoint, response, url, strict)
 
     def request_events(self, endpoint: Endpoint[T], **arguments: Any) -> Stream[T]:
         """A `text/event-stream` operation: its events, each yielded as it arrives."""
-        return cast(Stream[T], self.request(endpoint, **arguments))
+        return cast("Stream[T]", self.request(endpoint, **arguments))
 
     def _send_hops(
         self, call: httpx.Request, tokens: Mapping[str, str], stream: bool
@@ -521,16 +532,20 @@ class AsyncClient(BaseClient):
                 endpoint, response, url
             )  # raises the ApiError of the status (body already read)
         if mode == STREAMED:
+            from ._streaming import AsyncStreamedResponse
+
             return cast(
                 T, AsyncStreamedResponse(endpoint, response, url, strict)
             )  # typed by async_streaming_response()
         if endpoint.events is not None:
+            from ._streaming import AsyncStream
+
             return cast(T, AsyncStream(endpoint, response, url))
         return parse_response(endpoint, response, url, strict)
 
     async def request_events(self, endpoint: Endpoint[T], **arguments: Any) -> AsyncStream[T]:
         """A `text/event-stream` operation: its events, each yielded as it arrives."""
-        return cast(AsyncStream[T], await self.request(endpoint, **arguments))
+        return cast("AsyncStream[T]", await self.request(endpoint, **arguments))
 
     async def _send_hops(
         self, call: httpx.Request, tokens: Mapping[str, str], stream: bool
@@ -607,6 +622,20 @@ class AsyncClient(BaseClient):
             await response.aclose()
             await _sleep(delay)
             attempt += 1
+
+
+_STREAMING_NAMES = frozenset(
+    {"AsyncStream", "AsyncStreamedResponse", "ServerSentEvent", "Stream", "StreamedResponse"}
+)
+
+
+def __getattr__(name: str) -> Any:
+    """The streaming names, loaded on first use."""
+    if name in _STREAMING_NAMES:
+        from . import _streaming
+
+        return getattr(_streaming, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Generated modules and users' templates name these through `_runtime`.

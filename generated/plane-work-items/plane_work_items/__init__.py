@@ -6,20 +6,24 @@ Plane's REST API for work items (issues) and their attachments. Plane Cloud is s
 
 from . import errors
 from ._client import AsyncClient, Client, server_url
-from ._runtime import (
-    NOT_GIVEN,
-    ApiResponse,
-    AsyncClientCredentials,
-    AsyncStream,
-    AsyncStreamedResponse,
-    ClientCredentials,
-    ServerSentEvent,
-    Stream,
-    StreamedResponse,
-)
+from typing import TYPE_CHECKING, Any
+
+from ._runtime import NOT_GIVEN, ApiResponse, AsyncClientCredentials, ClientCredentials
 from ._version import __version__
 
-# `models` and the resource modules are not imported here: they load on first use.
+# `models`, the resource modules and streaming are not imported here: they load on first use.
+if TYPE_CHECKING:
+    from ._streaming import (
+        AsyncStream,
+        AsyncStreamedResponse,
+        ServerSentEvent,
+        Stream,
+        StreamedResponse,
+    )
+
+_STREAMING_NAMES = frozenset(
+    {"AsyncStream", "AsyncStreamedResponse", "ServerSentEvent", "Stream", "StreamedResponse"}
+)
 
 __all__ = [
     "Client",
@@ -37,3 +41,11 @@ __all__ = [
     "server_url",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _STREAMING_NAMES:
+        from . import _streaming
+
+        return getattr(_streaming, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,8 +9,6 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from . import errors
-from ._drift import request_problems, wire_value
-from ._forms import multipart, urlencoded
 from ._serialization import is_json_media, jsonable
 from ._types import Endpoint, resolve_type
 
@@ -25,6 +23,8 @@ def prepare_body(endpoint: Endpoint[Any], body: Any, strict: bool) -> Any:
         endpoint.content_type or "application/json"
     ):
         return body
+    from ._drift import request_problems, wire_value  # loaded by the first JSON body given as data
+
     model = resolve_type(endpoint.body_model)
     data = wire_value(model if model is not None else Any, body)
     found = request_problems(model, data)
@@ -52,6 +52,8 @@ def encode_body(
         # Data was put in wire form by `prepare_body`; a model dumps the fields the caller set.
         data = json.dumps(jsonable(body), separators=(",", ":"), ensure_ascii=False).encode("utf-8")
         return data, {"headers": {"Content-Type": content_type}}
+    if media in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        from ._forms import multipart, urlencoded  # loaded by the first form body
     if media == "multipart/form-data":
         # httpx writes the boundary into the Content-Type header itself.
         return None, {"files": multipart(body, endpoint.parts)}

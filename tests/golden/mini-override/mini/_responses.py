@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import httpx
 
 from . import errors
-from ._drift import lenient
-from ._drift import problems as drift_problems
 from ._types import Endpoint, base_model, resolve_type
 
 # pydantic's ValidationError is a ValueError, which is what the parsing code catches.
@@ -84,6 +82,11 @@ def parse_response(
                     body=data,
                     response=response,
                 ) from exc
+            from ._drift import (
+                lenient,
+                problems as drift_problems,
+            )  # loaded by the first drifting response
+
             problems = drift_problems(exc)
             if found is not None:
                 found.extend(problems)
