@@ -60,6 +60,16 @@ def import_generated(output: Path, package: str):
         sys.path.remove(str(output))
 
 
+def generate_fixture(tmp_path_factory: pytest.TempPathFactory, spec: str, package: str) -> Path:
+    """A fixture spec under tests/fixtures generated into a fresh folder; the folder is returned."""
+    from generator.config import ClientTarget
+    from generator.pipeline import generate
+
+    out = tmp_path_factory.mktemp(package)
+    generate(ClientTarget(FIXTURES / spec, package, package, out), base=ROOT)
+    return out
+
+
 @pytest.fixture(scope="session", params=["module", "package"], ids=["models.py", "models-package"])
 def mini_package(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The small fixture spec, generated once per session with each models layout."""

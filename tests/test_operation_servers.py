@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, ROOT, import_generated
+from conftest import FIXTURES, generate_fixture, import_generated
 from loopback import Reply
 
 
 @pytest.fixture(scope="session")
 def hosts_output(tmp_path_factory: pytest.TempPathFactory):
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
-
-    out = tmp_path_factory.mktemp("hosts")
-    generate(ClientTarget(FIXTURES / "hosts.yaml", "hosts", "hosts", out), base=ROOT)
-    return out
+    return generate_fixture(tmp_path_factory, "hosts.yaml", "hosts")
 
 
 @pytest.fixture

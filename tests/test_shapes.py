@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from conftest import FIXTURES, ROOT, import_generated
+from conftest import FIXTURES, generate_fixture, import_generated
 from loopback import Recorded, Reply
 
 SSE = {"Content-Type": "text/event-stream"}
@@ -23,12 +23,7 @@ SSE = {"Content-Type": "text/event-stream"}
 
 @pytest.fixture(scope="session")
 def shapes_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
-
-    out = tmp_path_factory.mktemp("shapes")
-    generate(ClientTarget(FIXTURES / "shapes.yaml", "shapes", "shapes", out), base=ROOT)
-    return out
+    return generate_fixture(tmp_path_factory, "shapes.yaml", "shapes")
 
 
 @pytest.fixture
