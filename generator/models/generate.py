@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -14,9 +13,6 @@ from typing import Any
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
 # module, so the generated package imports nothing from outside itself.
 _BASE_PLACEHOLDER = "clientsmith_model_base"
-_BASE_IMPORT = re.compile(rf"^from {_BASE_PLACEHOLDER} import (.+)$", re.MULTILINE)
-_STR_ENUM_CLASS = re.compile(r"^class (\w+)\(str, Enum\):$", re.MULTILINE)
-_ENUM_IMPORT = re.compile(r"^from enum import Enum\n", re.MULTILINE)
 
 MODEL, ENUM, ROOT = "model", "enum", "root"
 
@@ -144,24 +140,56 @@ def _run_generator(document: dict[str, Any], header: str, metadata_path: Path) -
     )
 
 
+# Enums whose values are all strings, integers or numbers accept values the spec does not list yet:
+# the bases datamodel-code-generator gives them -> the package's open enum of that kind.
+_OPEN_ENUM_BASES = {
+    ("str", "Enum"): "OpenEnum",
+    ("int", "Enum"): "OpenIntEnum",
+    ("IntEnum",): "OpenIntEnum",
+    ("float", "Enum"): "OpenFloatEnum",
+}
+
+
 def _use_package_base(source: str) -> str:
-    """Point the base-class import at the package's `_base` module and make enums tolerant of new values."""
-    uses_enum = bool(_STR_ENUM_CLASS.search(source))
-    source = _STR_ENUM_CLASS.sub(r"class \1(OpenEnum):", source)
-    names = ["ApiModel"] if _BASE_IMPORT.search(source) else []
-    if uses_enum:
-        names.append("OpenEnum")
-        source = _ENUM_IMPORT.sub("", source)
-    source = _BASE_IMPORT.sub("", source)
+    """Point the base-class import at the package's `_base` module and make enums tolerant of new values.
+
+    Edits are placed by the module's AST: a class statement is rewritten only where it stands alone on
+    its line as datamodel-code-generator writes it, and an import is dropped only when nothing uses it."""
+    tree = ast.parse(source)
+    lines = source.splitlines(keepends=True)
+    names: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and not node.keywords and not node.decorator_list:
+            bases = tuple(b.id for b in node.bases if isinstance(b, ast.Name))
+            open_base = _OPEN_ENUM_BASES.get(bases) if len(bases) == len(node.bases) else None
+            header = f"class {node.name}({', '.join(bases)}):"
+            if open_base and lines[node.lineno - 1].strip() == header:
+                lines[node.lineno - 1] = f"class {node.name}({open_base}):\n"
+                if open_base not in names:
+                    names.append(open_base)
+    edited = ast.parse("".join(lines))
+    still_used = {n.id for n in ast.walk(edited) if isinstance(n, ast.Name)}
+    future_line = 0
+    for node in edited.body:
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.module == "__future__":
+            future_line = node.end_lineno or node.lineno
+        elif node.module == _BASE_PLACEHOLDER:
+            names = [alias.name for alias in node.names] + names
+            lines[node.lineno - 1 : (node.end_lineno or node.lineno)] = [""] * _span(node)
+        elif node.module == "enum":
+            kept = [alias.name for alias in node.names if alias.name in still_used]
+            replacement = f"from enum import {', '.join(kept)}\n" if kept else ""
+            lines[node.lineno - 1 : (node.end_lineno or node.lineno)] = [replacement] + [""] * (_span(node) - 1)
     if names:
         # after `from __future__ import annotations`, which must stay first
-        future = "from __future__ import annotations\n"
-        import_line = f"from ._base import {', '.join(names)}\n"
-        if future in source:
-            source = source.replace(future, future + "\n" + import_line, 1)
-        else:
-            source = import_line + source
-    return source
+        lines.insert(future_line, ("\n" if future_line else "") + f"from ._base import {', '.join(sorted(set(names)))}\n")
+    return "".join(lines)
+
+
+def _span(node: ast.stmt) -> int:
+    return (node.end_lineno or node.lineno) - node.lineno + 1
 
 
 def _class_kinds(source: str) -> dict[str, str]:

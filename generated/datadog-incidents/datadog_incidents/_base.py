@@ -31,3 +31,29 @@ class OpenEnum(str, Enum):
         member._name_ = value
         member._value_ = value
         return member
+
+
+class OpenIntEnum(int, Enum):
+    """An integer enum that accepts values the spec does not list yet, rather than failing the response."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        return member
+
+
+class OpenFloatEnum(float, Enum):
+    """A number enum that accepts values the spec does not list yet, rather than failing the response."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        member = float.__new__(cls, value)
+        member._name_ = str(value)
+        member._value_ = value
+        return member

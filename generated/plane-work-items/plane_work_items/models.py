@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ._base import ApiModel
 
-
 from typing import Any
 from uuid import UUID
 from pydantic import AwareDatetime

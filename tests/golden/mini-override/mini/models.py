@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ._base import ApiModel, OpenEnum
 
-
 from pydantic import AwareDatetime, Field, RootModel
 from typing import Annotated
 
