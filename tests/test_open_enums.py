@@ -54,3 +54,18 @@ def test_enums_package_type_checks(enums_output):
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "enums"],
                             cwd=enums_output, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+def test_an_unlisted_discriminator_value_keeps_the_response_and_the_item(enums, server, caplog):
+    caplog.set_level(logging.WARNING)
+    pets = [{"pet_type": "cat", "name": "Tom"}, {"pet_type": "bird", "name": "Tweety", "wings": 2},
+            {"pet_type": "dog", "name": "Rex", "good": True}]
+    server.reply(Reply(200, pets))
+    from enums.models import Cat, Dog
+
+    with enums.Client(base_url=server.url) as client:
+        result = client.default.list_pets()
+    assert isinstance(result[0], Cat) and isinstance(result[2], Dog) and result[2].good is True
+    assert result[1] == {"pet_type": "bird", "name": "Tweety", "wings": 2}  # every field it had
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "list_pets" in warning.getMessage()

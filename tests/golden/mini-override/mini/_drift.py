@@ -126,18 +126,26 @@ def request_problems(model: Any, data: Any) -> list[str]:
 
 def lenient(kind: Any, data: Any) -> Any:
     """`data` as `kind` as far as it fits: models keep every field the server sent, each field
-    validated on its own, and a part that does not fit stays plain JSON."""
-    for member in _members(kind):
-        if _is_model(member) and isinstance(data, Mapping) and "root" not in member.model_fields:
-            return _lenient_model(member, data)
-        origin = typing.get_origin(member)
-        if origin in (list, tuple) and isinstance(data, list) and typing.get_args(member):
-            item = typing.get_args(member)[0]
-            return [lenient(item, v) for v in data]
+    validated on its own, and a part that does not fit stays plain JSON. Where a union offers several
+    models and none fits (a discriminator value the spec does not list), the item stays plain JSON.
+    """
     try:
         return _adapter(kind).validate_python(data)
     except (ValueError, TypeError):  # TypeError: a type pydantic cannot build a validator for
-        return data
+        pass
+    members = _members(kind)
+    models = [m for m in members if _is_model(m) and "root" not in m.model_fields]
+    if isinstance(data, Mapping) and len(models) == 1:
+        return _lenient_model(models[0], data)
+    if isinstance(data, list):
+        items = [
+            typing.get_args(m)[0]
+            for m in members
+            if typing.get_origin(m) in (list, tuple) and typing.get_args(m)
+        ]
+        if len(items) == 1:
+            return [lenient(items[0], v) for v in data]
+    return data
 
 
 def _lenient_model(model: type[BaseModel], data: Mapping[str, Any]) -> Any:
