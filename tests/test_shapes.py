@@ -363,7 +363,7 @@ def test_shapes_package_type_checks_with_streams_typed(shapes_output, tmp_path):
     usage = tmp_path / "usage.py"
     usage.write_text(textwrap.dedent("""
         from shapes import AsyncClient, Client, ServerSentEvent
-        from shapes.models import Chunk, JobEvent
+        from shapes.models import Chunk, JobEvent, SearchForm, Upload
 
 
         def sync_use(client: Client) -> list[str]:
@@ -376,7 +376,9 @@ def test_shapes_package_type_checks_with_streams_typed(shapes_output, tmp_path):
                 for piece in response.iter_bytes():
                     data += piece
                 parsed: bytes = response.parse()
-            return texts + [j.data.state for j in jobs] + [e.data for e in raw] + [text, str(parsed)]
+            stored = client.files.upload_file(body=Upload(file=b"data", note="typed"))
+            found: list[str] = client.forms.search(body=SearchForm(q="x"))
+            return texts + [j.data.state for j in jobs] + [e.data for e in raw] + [text, str(parsed), stored.id] + found
 
 
         async def async_use(client: AsyncClient) -> list[Chunk]:
@@ -407,3 +409,16 @@ def test_streaming_forms_and_drift_load_only_when_used(shapes_output):
     """)
     result = subprocess.run([sys.executable, "-c", script, str(shapes_output)], capture_output=True, text=True, check=True)
     assert result.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+def test_a_multipart_body_model_sends_its_fields(shapes, server):
+    server.reply(Reply(201, {"id": "s3", "size": 4}))
+    from shapes.models import Upload
+
+    with shapes.Client(base_url=server.url) as client:
+        client.files.upload_file(body=Upload(file=b"data", tags=["a"], public=True))
+    assert multipart_parts(server.requests[0]) == [
+        ("file", "upload", "application/octet-stream", b"data"),
+        ("tags", None, None, b"a"),
+        ("public", None, None, b"true"),
+    ]

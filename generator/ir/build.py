@@ -337,15 +337,16 @@ class IRBuilder:
         schema = (content[media] or {}).get("schema") or {}
         schema_ptr = child(base, "content", media, "schema")
         is_json = is_json_media(media)
-        if is_json:
+        is_form = media in ("multipart/form-data", "application/x-www-form-urlencoded")
+        if is_json or is_form:
+            # The body model, or a dict of its fields (a form's file fields take any file a dict holds).
             model = self.typer.model_class(schema, schema_ptr)
-            annotation = self.typer.annotation(schema, schema_ptr)
             if model and self.models.kind_by_class.get(model) == "model":
-                annotation = union([annotation, "dict[str, Any]"])
+                annotation = union([self.typer.annotation(schema, schema_ptr), "dict[str, Any]"])
+            elif is_json:
+                model, annotation = "", self.typer.annotation(schema, schema_ptr)
             else:
-                model = ""
-        elif media in ("multipart/form-data", "application/x-www-form-urlencoded"):
-            model, annotation = "", "dict[str, Any]"
+                model, annotation = "", "dict[str, Any]"
         else:
             model, annotation = "", "bytes"
         return RequestBody(
