@@ -422,3 +422,18 @@ def test_a_multipart_body_model_sends_its_fields(shapes, server):
         ("tags", None, None, b"a"),
         ("public", None, None, b"true"),
     ]
+
+
+def test_an_event_the_spec_does_not_describe_comes_through_unless_strict(shapes, server, caplog):
+    import logging
+
+    caplog.set_level(logging.WARNING)
+    events = [b'data: {"index": "first", "text": "a", "extra": 1}\n\ndata: [DONE]\n\n']
+    server.reply(Reply(200, headers=SSE, chunks=iter(events)), Reply(200, headers=SSE, chunks=iter(events)))
+    with shapes.Client(base_url=server.url) as client:
+        [chunk] = list(client.chat.stream_completion(body={"prompt": "p"}))
+        assert (chunk.index, chunk.text, chunk.model_extra) == ("first", "a", {"extra": 1})
+        with pytest.raises(shapes.errors.ResponseValidationError):
+            list(client.chat.stream_completion(body={"prompt": "p"}, strict=True))
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "stream_completion" in warning.getMessage() and "index" in warning.getMessage()

@@ -147,7 +147,7 @@ class ApiResponse(Generic[T]):
         if self._endpoint.events is not None and self.http_response.is_success:
             from ._streaming import event_stream  # the events of the body already read
 
-            return event_stream(self._endpoint, self.http_response, self._url, self._is_async)  # type: ignore[no-any-return]
+            return event_stream(self._endpoint, self.http_response, self._url, self._is_async, self._strict)  # type: ignore[no-any-return]
         self.problems = []
         return parse_response(
             self._endpoint, self.http_response, self._url, self._strict, self.problems

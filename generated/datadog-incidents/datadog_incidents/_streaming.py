@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -15,7 +17,12 @@ from . import errors
 from ._responses import parse_response
 from ._types import Endpoint, EventStream, base_model, resolve_type
 
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
 T = TypeVar("T")
+
+logger = logging.getLogger(__package__)
 
 
 @dataclass(frozen=True)
@@ -102,15 +109,30 @@ class SSEDecoder:
         )
 
 
-def _item(events: EventStream, sse: ServerSentEvent, response: httpx.Response, url: str) -> Any:
+@lru_cache(maxsize=None)
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(kind)
+
+
+def _item(
+    operation: str,
+    events: EventStream,
+    sse: ServerSentEvent,
+    response: httpx.Response,
+    url: str,
+    strict: bool,
+) -> Any:
+    """One event as the stream's item type. Data the spec does not describe still comes through (with
+    a warning), as for any response, unless `strict`."""
     kind = resolve_type(events.item)
     if kind is None:
         return sse
-    from pydantic import TypeAdapter
-
+    value: Any
     try:
         if events.whole_event:
-            value: dict[str, Any] = {"data": _json_or_text(sse.data)}
+            value = {"data": _json_or_text(sse.data)}
             value.update(
                 {
                     k: v
@@ -118,19 +140,31 @@ def _item(events: EventStream, sse: ServerSentEvent, response: httpx.Response, u
                     if v is not None
                 }
             )
-            return TypeAdapter(kind).validate_python(value)
+            return _adapter(kind).validate_python(value)
         if isinstance(kind, type) and issubclass(kind, base_model()):
             return kind.model_validate_json(sse.data)
-        return TypeAdapter(kind).validate_json(sse.data)
+        return _adapter(kind).validate_json(sse.data)
     except ValueError as exc:
-        raise errors.ResponseValidationError(
-            status_code=response.status_code,
-            method=response.request.method,
-            url=url,
-            headers=response.headers,
-            body=sse.data,
-            response=response,
-        ) from exc
+        value = value if events.whole_event else _json_or_text(sse.data)
+        if strict or not isinstance(value, (dict, list)):
+            raise errors.ResponseValidationError(
+                status_code=response.status_code,
+                method=response.request.method,
+                url=url,
+                headers=response.headers,
+                body=sse.data,
+                response=response,
+            ) from exc
+        from ._drift import lenient, problems
+
+        found = problems(exc)
+        logger.warning(
+            "%s: an event does not match the spec, returned as far as it fits: %s",
+            operation,
+            "; ".join(found),
+            extra={"problems": found},
+        )
+        return lenient(kind, value)
 
 
 def _json_or_text(data: str) -> Any:
@@ -145,9 +179,13 @@ class Stream(Generic[T]):
 
     Iterate it once; leaving the loop early, or the `with` block, closes the connection."""
 
-    def __init__(self, endpoint: Endpoint[Any], response: httpx.Response, url: str) -> None:
+    def __init__(
+        self, endpoint: Endpoint[Any], response: httpx.Response, url: str, strict: bool = False
+    ) -> None:
         assert endpoint.events is not None
         self._events = endpoint.events
+        self._operation = endpoint.method_name
+        self._strict = strict
         self.response = response
         self._url = url
 
@@ -158,7 +196,9 @@ class Stream(Generic[T]):
                 for sse in decoder.feed(chunk):
                     if self._events.end and sse.data == self._events.end:
                         return
-                    yield _item(self._events, sse, self.response, self._url)
+                    yield _item(
+                        self._operation, self._events, sse, self.response, self._url, self._strict
+                    )
         finally:
             self.response.close()
 
@@ -182,9 +222,13 @@ class AsyncStream(Generic[T]):
 
     Iterate it once; leaving the loop early, or the `async with` block, closes the connection."""
 
-    def __init__(self, endpoint: Endpoint[Any], response: httpx.Response, url: str) -> None:
+    def __init__(
+        self, endpoint: Endpoint[Any], response: httpx.Response, url: str, strict: bool = False
+    ) -> None:
         assert endpoint.events is not None
         self._events = endpoint.events
+        self._operation = endpoint.method_name
+        self._strict = strict
         self.response = response
         self._url = url
 
@@ -195,7 +239,9 @@ class AsyncStream(Generic[T]):
                 for sse in decoder.feed(chunk):
                     if self._events.end and sse.data == self._events.end:
                         return
-                    yield _item(self._events, sse, self.response, self._url)
+                    yield _item(
+                        self._operation, self._events, sse, self.response, self._url, self._strict
+                    )
         finally:
             await self.response.aclose()
 
@@ -215,10 +261,14 @@ class AsyncStream(Generic[T]):
 
 
 def event_stream(
-    endpoint: Endpoint[Any], response: httpx.Response, url: str, is_async: bool
+    endpoint: Endpoint[Any], response: httpx.Response, url: str, is_async: bool, strict: bool
 ) -> Any:
     """The stream a `text/event-stream` operation returns."""
-    return AsyncStream(endpoint, response, url) if is_async else Stream(endpoint, response, url)
+    return (
+        AsyncStream(endpoint, response, url, strict)
+        if is_async
+        else Stream(endpoint, response, url, strict)
+    )
 
 
 class StreamedResponse(Generic[T]):
@@ -256,7 +306,7 @@ class StreamedResponse(Generic[T]):
     def parse(self) -> T:
         """The typed body, as the plain method returns it (reading the rest of the body first)."""
         if self._endpoint.events is not None:
-            return event_stream(self._endpoint, self.http_response, self._url, False)  # type: ignore[no-any-return]
+            return event_stream(self._endpoint, self.http_response, self._url, False, self._strict)  # type: ignore[no-any-return]
         self.http_response.read()
         return parse_response(self._endpoint, self.http_response, self._url, self._strict)
 
@@ -301,7 +351,7 @@ class AsyncStreamedResponse(Generic[T]):
     async def parse(self) -> T:
         """The typed body, as the plain method returns it (reading the rest of the body first)."""
         if self._endpoint.events is not None:
-            return event_stream(self._endpoint, self.http_response, self._url, True)  # type: ignore[no-any-return]
+            return event_stream(self._endpoint, self.http_response, self._url, True, self._strict)  # type: ignore[no-any-return]
         await self.http_response.aread()
         return parse_response(self._endpoint, self.http_response, self._url, self._strict)
 

@@ -365,7 +365,7 @@ class SyncClient(BaseClient):
         if endpoint.events is not None:
             from ._streaming import Stream
 
-            return cast(T, Stream(endpoint, response, url))
+            return cast(T, Stream(endpoint, response, url, strict))
         return parse_response(endpoint, response, url, strict)
 
     def request_events(self, endpoint: Endpoint[T], **arguments: Any) -> Stream[T]:
@@ -540,7 +540,7 @@ class AsyncClient(BaseClient):
         if endpoint.events is not None:
             from ._streaming import AsyncStream
 
-            return cast(T, AsyncStream(endpoint, response, url))
+            return cast(T, AsyncStream(endpoint, response, url, strict))
         return parse_response(endpoint, response, url, strict)
 
     async def request_events(self, endpoint: Endpoint[T], **arguments: Any) -> AsyncStream[T]:
