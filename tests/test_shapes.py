@@ -363,11 +363,15 @@ def test_shapes_package_type_checks_with_streams_typed(shapes_output, tmp_path):
     usage = tmp_path / "usage.py"
     usage.write_text(textwrap.dedent("""
         from shapes import AsyncClient, Client, ServerSentEvent
+        from typing import Any
+
         from shapes.models import Chunk, JobEvent, SearchForm, Upload
 
 
         def sync_use(client: Client) -> list[str]:
             texts = [chunk.text for chunk in client.chat.stream_completion(body={"prompt": "p"})]
+            texts += [chunk.text for chunk in client.chat.generate_text(body={"prompt": "p"})]
+            lines: list[Any] = list(client.chat.generate_raw())
             jobs: list[JobEvent] = list(client.chat.watch_jobs())
             raw: list[ServerSentEvent] = list(client.chat.tail_log())
             data: bytes = client.files.download_file("f")
@@ -437,3 +441,27 @@ def test_an_event_the_spec_does_not_describe_comes_through_unless_strict(shapes,
             list(client.chat.stream_completion(body={"prompt": "p"}, strict=True))
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "stream_completion" in warning.getMessage() and "index" in warning.getMessage()
+
+
+def test_json_lines_stream_one_item_per_line_as_they_arrive(shapes, server):
+    gate = threading.Event()
+    server.reply(Reply(200, headers={"Content-Type": "application/x-ndjson"}, chunks=held_stream(
+        b'{"index": 0, "text": "a"}\n', gate, b'\n{"index": 1, "text": "b"}\n{"index": 2, "te')),
+        Reply(200, headers={"Content-Type": "application/x-ndjson"}, chunks=iter([b'{"a": 1}\n[2]\n"three"'])))
+    # The last line is cut off: the stream ends with what could not be a whole document.
+    with shapes.Client(base_url=server.url) as client:
+        received = []
+        with pytest.raises(shapes.errors.ResponseValidationError):
+            for chunk in client.chat.generate_text(body={"prompt": "p"}):
+                received.append(chunk.text)
+                gate.set()
+        assert received == ["a", "b"]
+        assert list(client.chat.generate_raw()) == [{"a": 1}, [2], "three"]
+    assert server.requests[0].headers["accept"] == "application/x-ndjson"
+
+
+async def test_async_json_lines(shapes, server):
+    server.reply(Reply(200, headers={"Content-Type": "application/x-ndjson"},
+                       chunks=iter([b'{"index": 0, "text": "a"}\n{"index"', b': 1, "text": "b"}\n'])))
+    async with shapes.AsyncClient(base_url=server.url) as client:
+        assert [c.text async for c in await client.chat.generate_text(body={"prompt": "p"})] == ["a", "b"]

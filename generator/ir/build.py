@@ -63,6 +63,8 @@ def _pick_media(content: dict[str, Any]) -> str:
 
 
 EVENT_STREAM = "text/event-stream"
+# Media types of one JSON document per line, streamed: the method yields each as it arrives.
+JSON_LINES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"})
 # The fields of one server-sent event: a schema made of these (with `data`) describes whole events.
 EVENT_FIELDS = frozenset({"event", "data", "id", "retry"})
 # Where a spec names the data value that ends an event stream (on the media type or the operation).
@@ -71,6 +73,10 @@ END_MARKER_KEYS = ("x-stream-end", "x-speakeasy-sse-sentinel")
 
 def _media_base(media: str) -> str:
     return media.split(";", 1)[0].strip().lower()
+
+
+def _is_stream(media: str) -> bool:
+    return _media_base(media) == EVENT_STREAM or _media_base(media) in JSON_LINES
 
 
 def _text(value: Any) -> str:
@@ -368,13 +374,15 @@ class IRBuilder:
                 continue
             content = response.get("content") or {}
             media = _pick_media(content)
-            if media and _media_base(media) == EVENT_STREAM:
+            if media and _is_stream(media):
                 target = self.resolver.ref_target(raw)
                 base = target[1:] if target else child(op_ptr, "responses", str(status))
                 stream = self._event_item(content[media] or {}, child(base, "content", media))
                 marker = next((m for m in (_text((content[media] or {}).get(k)) or _text(operation.get(k))
                                            for k in END_MARKER_KEYS) if m), "")
-                return EventStream(stream.item_type, stream.whole_event, marker)
+                lines = _media_base(media) in JSON_LINES
+                return EventStream(stream.item_type or ("Any" if lines else ""), stream.whole_event and not lines,
+                                   marker, lines)
         return None
 
     def _event_item(self, media_object: dict[str, Any], media_ptr: str) -> EventStream:
@@ -401,8 +409,9 @@ class IRBuilder:
             media = _pick_media(content)
             if not media:
                 annotation = "None"
-            elif _media_base(media) == EVENT_STREAM:
-                annotation = self._event_item(content[media] or {}, child(base, "content", media)).item_type or "None"
+            elif _is_stream(media):
+                item = self._event_item(content[media] or {}, child(base, "content", media)).item_type
+                annotation = item or ("Any" if _media_base(media) in JSON_LINES else "None")
             elif is_json_media(media):
                 annotation = self.typer.annotation((content[media] or {}).get("schema") or {},
                                                    child(base, "content", media, "schema"))

@@ -84,11 +84,13 @@ class PartEncoding:
 
 @dataclass(frozen=True)
 class EventStream:
-    """A `text/event-stream` success response: the method yields one item per event."""
+    """A streamed success response: `text/event-stream`, or JSON lines (NDJSON). The method yields one
+    item per event or line."""
 
     item_type: str  # annotation of each item; "" means the raw event (`ServerSentEvent`)
     whole_event: bool  # the schema describes the whole event (event, data, id, retry), not its data
     end_marker: str  # a data value that ends the stream (`x-stream-end`), "" when none
+    json_lines: bool = False  # one JSON document per line (application/x-ndjson and the like), not events
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class EventStream:
         False  # the type describes the whole event (event, data, id, retry), not its data
     )
     end: str = ""  # a data value that ends the stream, such as "[DONE]"
+    json_lines: bool = False  # one JSON document per line (NDJSON), not server-sent events
 
 
 @dataclass(frozen=True)

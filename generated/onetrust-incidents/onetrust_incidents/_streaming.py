@@ -59,6 +59,10 @@ class SSEDecoder:
                 events.append(event)
         return events
 
+    def flush(self) -> list[ServerSentEvent]:
+        """Nothing: an event the stream ends before its blank line is discarded, as EventSource does."""
+        return []
+
     def _lines(self) -> Iterator[str]:
         buffer = self._buffer
         start = 0
@@ -107,6 +111,23 @@ class SSEDecoder:
         return ServerSentEvent(
             data="\n".join(data), event=event or None, id=self._last_id, retry=self._retry
         )
+
+
+class JSONLinesDecoder:
+    """One item per line of a JSON-lines (NDJSON) body, as each line arrives; blank lines are skipped.
+    Each line is handed on as the data of an event, so one parsing path serves both framings."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+
+    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
+        *lines, self._buffer = (self._buffer + chunk).split(b"\n")
+        return [ServerSentEvent(data=line.decode("utf-8")) for line in lines if line.strip()]
+
+    def flush(self) -> list[ServerSentEvent]:
+        """The last line, when the body does not end with a newline."""
+        line, self._buffer = self._buffer, b""
+        return [ServerSentEvent(data=line.decode("utf-8"))] if line.strip() else []
 
 
 @lru_cache(maxsize=None)
@@ -190,7 +211,9 @@ class Stream(Generic[T]):
         self._url = url
 
     def __iter__(self) -> Iterator[T]:
-        decoder = SSEDecoder()
+        decoder: SSEDecoder | JSONLinesDecoder = (
+            JSONLinesDecoder() if self._events.json_lines else SSEDecoder()
+        )
         try:
             for chunk in self.response.iter_bytes():
                 for sse in decoder.feed(chunk):
@@ -199,6 +222,10 @@ class Stream(Generic[T]):
                     yield _item(
                         self._operation, self._events, sse, self.response, self._url, self._strict
                     )
+            for sse in decoder.flush():
+                yield _item(
+                    self._operation, self._events, sse, self.response, self._url, self._strict
+                )
         finally:
             self.response.close()
 
@@ -233,7 +260,9 @@ class AsyncStream(Generic[T]):
         self._url = url
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        decoder = SSEDecoder()
+        decoder: SSEDecoder | JSONLinesDecoder = (
+            JSONLinesDecoder() if self._events.json_lines else SSEDecoder()
+        )
         try:
             async for chunk in self.response.aiter_bytes():
                 for sse in decoder.feed(chunk):
@@ -242,6 +271,10 @@ class AsyncStream(Generic[T]):
                     yield _item(
                         self._operation, self._events, sse, self.response, self._url, self._strict
                     )
+            for sse in decoder.flush():
+                yield _item(
+                    self._operation, self._events, sse, self.response, self._url, self._strict
+                )
         finally:
             await self.response.aclose()
 

@@ -58,7 +58,10 @@ class ApiError(Error):
         self.body = body
         self.response = response
         # A server may echo the credential it refused ("invalid key abc..."): the message never carries it.
-        text = SECRETS.redact(response.text) if response.is_closed else ""
+        try:
+            text = SECRETS.redact(response.text) if response.is_closed else ""
+        except httpx.ResponseNotRead:  # a streamed body, consumed as it came: nothing to quote
+            text = ""
         if len(text) > _BODY_PREVIEW:
             text = text[:_BODY_PREVIEW] + "..."
         reason = response.reason_phrase or "error"

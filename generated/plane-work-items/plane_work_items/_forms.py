@@ -141,8 +141,8 @@ def _content(content: Any) -> Any:
 
 
 class PathReader:
-    """A file named by path, opened when httpx first reads it and closed at its end: an upload of any
-    size streams from disk, and a retry reads it again from the start."""
+    """A file named by path, opened when the request body is read and closed at its end; a retry or a
+    redirect reads it again from the start."""
 
     def __init__(self, path: PurePath) -> None:
         self.path = path
