@@ -363,6 +363,7 @@ def test_shapes_package_type_checks_with_streams_typed(shapes_output, tmp_path):
     usage = tmp_path / "usage.py"
     usage.write_text(textwrap.dedent("""
         from shapes import AsyncClient, Client, ServerSentEvent
+        from pathlib import Path
         from typing import Any
 
         from shapes.models import Chunk, JobEvent, SearchForm, Upload
@@ -381,6 +382,7 @@ def test_shapes_package_type_checks_with_streams_typed(shapes_output, tmp_path):
                     data += piece
                 parsed: bytes = response.parse()
             stored = client.files.upload_file(body=Upload(file=b"data", note="typed"))
+            client.files.upload_file(body=Upload(file=Path("a.png"), attachments=[("b.csv", b"1,2", "text/csv")]))
             found: list[str] = client.forms.search(body=SearchForm(q="x"))
             return texts + [j.data.state for j in jobs] + [e.data for e in raw] + [text, str(parsed), stored.id] + found
 
@@ -465,3 +467,18 @@ async def test_async_json_lines(shapes, server):
                        chunks=iter([b'{"index": 0, "text": "a"}\n{"index"', b': 1, "text": "b"}\n'])))
     async with shapes.AsyncClient(base_url=server.url) as client:
         assert [c.text async for c in await client.chat.generate_text(body={"prompt": "p"})] == ["a", "b"]
+
+
+def test_a_multipart_model_takes_files_of_every_kind(shapes, server, tmp_path):
+    on_disk = tmp_path / "photo.png"
+    on_disk.write_bytes(b"\x89PNG")
+    server.reply(Reply(201, {"id": "s4", "size": 4}))
+    from shapes.models import Upload
+
+    with shapes.Client(base_url=server.url) as client:
+        client.files.upload_file(body=Upload(file=on_disk, attachments=[io.BytesIO(b"buf"), ("n.txt", b"text")]))
+    assert multipart_parts(server.requests[0]) == [
+        ("file", "photo.png", "image/png", b"\x89PNG"),  # guessed from the file name
+        ("attachments", "upload", "image/png", b"buf"),
+        ("attachments", "n.txt", "image/png", b"text"),
+    ]

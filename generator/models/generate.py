@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.problems import escape_pointer_token
+
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
 # module, so the generated package imports nothing from outside itself.
 _BASE_PLACEHOLDER = "clientsmith_model_base"
@@ -96,9 +98,58 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
-    source = _use_package_base(source)
     class_by_pointer = {m["source_ref"].lstrip("#"): m["class_name"] for m in metadata.get("models", [])}
+    uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
+    source, file_fields = _file_inputs(source, uploads)
+    source = _use_package_base(source, ("FileInput",) if file_fields else ())
     return ModelsResult(source, class_by_pointer, _class_kinds(source))
+
+
+def _multipart_schemas(document: dict[str, Any]) -> set[str]:
+    """Pointers of the schemas multipart request bodies name (inline, and what their `$ref`s point to)."""
+    found: set[str] = set()
+    for path, item in (document.get("paths") or {}).items():
+        for method, operation in (item.items() if isinstance(item, dict) else ()):
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            pointer = "/paths/" + escape_pointer_token(path) + f"/{method}/requestBody"
+            if isinstance(body, dict) and isinstance(body.get("$ref"), str) and body["$ref"].startswith("#/"):
+                pointer = body["$ref"][1:]
+                body = _local(document, pointer)
+            media = ((body or {}).get("content") or {}).get("multipart/form-data") if isinstance(body, dict) else None
+            schema = media.get("schema") if isinstance(media, dict) else None
+            if isinstance(schema, dict):
+                found.add(pointer + "/content/multipart~1form-data/schema")
+                if isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/"):
+                    found.add(schema["$ref"][1:])
+    return found
+
+
+def _local(document: dict[str, Any], pointer: str) -> Any:
+    node: Any = document
+    for token in pointer.strip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        node = node.get(token) if isinstance(node, dict) else None
+    return node
+
+
+def _file_inputs(source: str, classes: set[str]) -> tuple[str, bool]:
+    """`bytes` in the fields of multipart body models becomes `FileInput`: such a field takes a file
+    object, a path or a (filename, content[, content type]) tuple as well as bytes."""
+    if not classes:
+        return source, False
+    lines = source.splitlines(keepends=True)
+    spots: list[tuple[int, int, int]] = []
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef) and node.name in classes:
+            for statement in node.body:
+                if isinstance(statement, ast.AnnAssign):
+                    spots += [(n.lineno, n.col_offset, n.end_col_offset or n.col_offset)
+                              for n in ast.walk(statement.annotation)
+                              if isinstance(n, ast.Name) and n.id == "bytes" and n.end_lineno == n.lineno]
+    for line, start, end in sorted(spots, reverse=True):  # offsets are in UTF-8 bytes
+        text = lines[line - 1].encode("utf-8")
+        lines[line - 1] = (text[:start] + b"FileInput" + text[end:]).decode("utf-8")
+    return "".join(lines), bool(spots)
 
 
 class ModelsError(Exception):
@@ -150,14 +201,14 @@ _OPEN_ENUM_BASES = {
 }
 
 
-def _use_package_base(source: str) -> str:
+def _use_package_base(source: str, extra_names: tuple[str, ...] = ()) -> str:
     """Point the base-class import at the package's `_base` module and make enums tolerant of new values.
 
     Edits are placed by the module's AST: a class statement is rewritten only where it stands alone on
     its line as datamodel-code-generator writes it, and an import is dropped only when nothing uses it."""
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
-    names: list[str] = []
+    names: list[str] = list(extra_names)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and not node.keywords and not node.decorator_list:
             bases = tuple(b.id for b in node.bases if isinstance(b, ast.Name))

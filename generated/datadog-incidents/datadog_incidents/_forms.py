@@ -26,8 +26,14 @@ FileTypes = Union[
 def body_fields(body: Any) -> Iterator[tuple[str, Any]]:
     """(wire name, value) of each property the caller set, in order; None is left out."""
     if isinstance(body, base_model()):
-        # mode="python": file values (bytes, file objects, paths) stay as they are.
-        body = body.model_dump(by_alias=True, exclude_unset=True)
+        # The values as set, by wire name: file objects and paths stay as they are (a dump would not).
+        fields = type(body).model_fields
+        set_fields = [
+            (f.alias or n, getattr(body, n))
+            for n, f in fields.items()
+            if n in body.model_fields_set
+        ]
+        body = dict(set_fields + list((body.model_extra or {}).items()))
     for key, value in dict(body or {}).items():
         if value is not None:
             yield str(key), value

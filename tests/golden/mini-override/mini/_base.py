@@ -4,9 +4,24 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from pathlib import PurePath
+from typing import IO, TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict
+
+# A file field of a multipart body: bytes, a binary file object, a path, or (filename, content) /
+# (filename, content, content type). Type checkers see that union; pydantic takes the value as it is,
+# and the request encoder reads it.
+if TYPE_CHECKING:
+    FileInput = Union[
+        bytes,
+        IO[bytes],
+        PurePath,
+        tuple[Union[str, None], Union[bytes, IO[bytes]]],
+        tuple[Union[str, None], Union[bytes, IO[bytes]], Union[str, None]],
+    ]
+else:
+    FileInput = Annotated[Any, "file"]
 
 
 class ApiModel(BaseModel):
