@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.problems import escape_pointer_token
+from generator.spec.merge import HTTP_METHODS
 
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
 # module, so the generated package imports nothing from outside itself.
@@ -83,7 +84,7 @@ def _coerce(value: Any, kind: str) -> Any:
 
 
 def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
-    document = prepare_for_models(document)
+    document = _with_operation_ids(prepare_for_models(document))
 
     with tempfile.TemporaryDirectory(prefix="clientsmith-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
@@ -103,6 +104,23 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
     source, file_fields = _file_inputs(source, uploads)
     source = _use_package_base(source, ("FileInput",) if file_fields else ())
     return ModelsResult(source, class_by_pointer, _class_kinds(source))
+
+
+def _with_operation_ids(document: dict[str, Any]) -> dict[str, Any]:
+    """Operations without an operationId get the one the IR gives them (`<method>_<path>`): the models of
+    their inline schemas are named after it, and datamodel-code-generator refuses an operation without."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return document
+    fixed: dict[str, Any] = {}
+    for path, item in paths.items():
+        if isinstance(item, dict) and any(isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId")
+                                          for method, op in item.items()):
+            item = {method: {**op, "operationId": f"{method}_{path}"}
+                    if isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId") else op
+                    for method, op in item.items()}
+        fixed[path] = item
+    return {**document, "paths": fixed}
 
 
 def _multipart_schemas(document: dict[str, Any]) -> set[str]:
