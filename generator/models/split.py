@@ -27,7 +27,13 @@ def split_models(source: str, header: str) -> dict[str, str]:
     tree = ast.parse(source)
     lines = code_lines(source)
     imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module != "__future__"]
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    # Every name the module defines, classes and type aliases (`X = TypeAliasType(...)`) alike, goes
+    # to a module of its own group; a statement of another kind is an error, never silently dropped.
+    classes: dict[str, ast.stmt] = {}
+    for node in tree.body:
+        name = _defined_name(node)
+        if name is not None:
+            classes[name] = node
     order = {name: index for index, name in enumerate(classes)}
     trailing: dict[str, list[str]] = {}  # class -> statements after all classes (`X.model_rebuild()`)
     for node in tree.body:
@@ -36,6 +42,8 @@ def split_models(source: str, header: str) -> dict[str, str]:
             if owner not in classes:
                 raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)}")
             trailing.setdefault(owner, []).append(_segment(lines, node))
+        elif _defined_name(node) is None and not isinstance(node, ast.ImportFrom):
+            raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)[:200]}")
 
     uses = {name: _names(node) for name, node in classes.items()}
     depends = {name: sorted((uses[name] & classes.keys()) - {name}, key=order.__getitem__) for name in classes}
@@ -93,6 +101,17 @@ def _called_on(node: ast.Expr) -> str | None:
     call = node.value
     if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
         return call.func.value.id
+    return None
+
+
+def _defined_name(node: ast.stmt) -> str | None:
+    """The name a class or a module-level assignment (a type alias) defines; None for other statements."""
+    if isinstance(node, ast.ClassDef):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+        return node.target.id
     return None
 
 
