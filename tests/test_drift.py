@@ -148,5 +148,5 @@ paths:
     package = import_generated(out, "strict_pkg")
     import inspect
 
-    parameters = inspect.signature(package.Client(base_url="http://x").default.list_things).parameters
+    parameters = inspect.signature(package.Client(base_url="http://x").things.list_things).parameters
     assert "strict_" in parameters and parameters["strict"].default is None

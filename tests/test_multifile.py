@@ -91,10 +91,10 @@ def test_generated_client_works_over_file_refs(tmp_path, server):
     multi = import_generated(out, "multi")
     server.reply(Reply(200, {"id": "t1", "children": [{"id": "t2"}], "metric": {"name": "cpu"}}))
     with multi.Client(base_url=server.url) as client:
-        thing = client.default.get_thing("t1")
+        thing = client.things.get_thing("t1")
         assert thing.children[0].id == "t2" and thing.metric.name == "cpu"
         server.reply(Reply(201, {"name": "cpu", "value": 2.5}))
-        created = client.default.add_metric(body={"name": "cpu", "value": 2.5})
+        created = client.metrics.add_metric(body={"name": "cpu", "value": 2.5})
     assert created.value == 2.5
     assert json.loads(server.requests[1].body) == {"name": "cpu", "value": 2.5}
 
@@ -120,10 +120,10 @@ def test_folder_of_files_referring_to_each_other(tmp_path, capsys, monkeypatch, 
     folder = import_generated(out, "folder")
     server.reply(Reply(200, {"nodes": 3, "names": ["a"], "base": {"unit": "b"}}))
     with folder.Client(base_url=server.url) as client:
-        stats = client.default.cluster_stats(metric=["heap"])
+        stats = client.cluster.cluster_stats(metric=["heap"])
         assert (stats.nodes, stats.base.unit) == (3, "b")
         server.reply(Reply(200, {"heap": 7, "self": {"heap": 8}}))
-        nodes = client.default.nodes_stats()
+        nodes = client.nodes.nodes_stats()
     assert nodes.self.heap == 8
     assert type(stats) is not type(nodes)  # two files' `Metric`, two models
 

@@ -30,8 +30,8 @@ def test_unlisted_integer_number_and_string_values_parse_without_a_warning(enums
     from enums.models import TicketPriority, TicketState, TicketWeight
 
     with enums.Client(base_url=server.url) as client:
-        new = client.default.get_ticket("t")
-        known = client.default.get_ticket("t")
+        new = client.tickets.get_ticket("t")
+        known = client.tickets.get_ticket("t")
     assert isinstance(new.priority, TicketPriority) and new.priority.value == 9 and new.priority == 9
     assert isinstance(new.weight, TicketWeight) and new.weight.value == 2.5
     assert isinstance(new.state, TicketState) and new.state.value == "pending"
@@ -64,7 +64,7 @@ def test_an_unlisted_discriminator_value_keeps_the_response_and_the_item(enums, 
     from enums.models import Cat, Dog
 
     with enums.Client(base_url=server.url) as client:
-        result = client.default.list_pets()
+        result = client.pets.list_pets()
     assert isinstance(result[0], Cat) and isinstance(result[2], Dog) and result[2].good is True
     assert result[1] == {"pet_type": "bird", "name": "Tweety", "wings": 2}  # every field it had
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]

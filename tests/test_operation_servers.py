@@ -26,24 +26,24 @@ def port_of(server) -> str:
 def test_operation_and_path_servers_take_the_client_variables(hosts, server):
     server.reply(Reply(200, []), Reply(202), Reply(200, []))
     with hosts.Client(port=port_of(server), region="us") as client:
-        client.default.list_items()
-        client.default.send_events(body=["e"])
-        client.default.tail_logs()
+        client.items.list_items()
+        client.events.send_events(body=["e"])
+        client.logs.tail_logs()
     assert [r.path for r in server.requests] == ["/api/items", "/intake/us/events", "/logs-host/logs"]
 
 
 async def test_async_operation_servers(hosts, server):
     server.reply(Reply(202))
     async with hosts.AsyncClient(port=port_of(server)) as client:
-        await client.default.send_events(body=["e"])
+        await client.events.send_events(body=["e"])
     assert server.requests[0].path == "/intake/eu/events"  # the variable's default
 
 
 def test_base_url_overrides_operation_servers_too(hosts, server):
     server.reply(Reply(202), Reply(200, []))
     with hosts.Client(base_url=server.url + "/proxy") as client:
-        client.default.send_events(body=["e"])
-        client.default.tail_logs()
+        client.events.send_events(body=["e"])
+        client.logs.tail_logs()
     assert [r.path for r in server.requests] == ["/proxy/events", "/proxy/logs"]
 
 
@@ -57,3 +57,10 @@ def test_the_ir_carries_operation_servers(hosts_output):
                        "tail_logs": ["http://127.0.0.1:{port}/logs-host"]}
     variables = {v.name: v.python_name for op in api.operations for s in op.servers for v in s.variables}
     assert variables == {"port": "port", "region": "region"}  # the same arguments as the document's
+
+
+def test_operations_without_tags_are_grouped_by_path():
+    from generator.ir.build import path_group
+
+    assert [path_group(p) for p in ("/api/v2/incidents/{id}", "/v1.2/items", "/{tenant}/logs", "/", "/API/3/x")] == [
+        "incidents", "items", "logs", "default", "x"]

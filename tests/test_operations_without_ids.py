@@ -32,4 +32,4 @@ def test_an_operation_without_an_operation_id_generates(tmp_path, server):
     package = import_generated(tmp_path / "out", "noids")
     server.reply(Reply(200, {"peer": "a"}))
     with package.Client(base_url=server.url) as client:
-        assert client.default.get_neighbors_id("n1").peer == "a"
+        assert client.neighbors.get_neighbors_id("n1").peer == "a"

@@ -75,6 +75,19 @@ def _media_base(media: str) -> str:
     return media.split(";", 1)[0].strip().lower()
 
 
+# Path segments that name no resource: an API prefix or a version (`api`, `v2`, `1.0`).
+_PREFIX_SEGMENT = re.compile(r"^(api|rest|v?\d+(\.\d+)*)$", re.IGNORECASE)
+
+
+def path_group(path: str) -> str:
+    """The resource of an operation without tags: its path's first segment that is neither a parameter
+    nor a prefix (`/api/v2/incidents/{id}` -> `incidents`); `default` when there is none."""
+    for segment in path.split("/"):
+        if segment and "{" not in segment and not _PREFIX_SEGMENT.match(segment):
+            return segment
+    return DEFAULT_TAG
+
+
 def _is_stream(media: str) -> bool:
     return _media_base(media) == EVENT_STREAM or _media_base(media) in JSON_LINES
 
@@ -253,7 +266,7 @@ class IRBuilder:
         successes = [r.type for r in responses if r.is_success]
         return_type = union(successes) if successes else "None"
         event_stream = self._event_stream(operation, op_ptr)
-        tags = operation.get("tags") or [DEFAULT_TAG]
+        tags = operation.get("tags") or [path_group(path)]
         unstable = operation.get("x-unstable")
         http_method = method.upper()
         idempotent = (
