@@ -59,5 +59,5 @@ def test_spec_without_servers_needs_base_url(serverless, client_class):
 @pytest.mark.parametrize("is_async", [False, True], ids=["sync", "async"])
 def test_spec_without_servers_works_with_base_url(serverless, server, is_async):
     server.reply(Reply(204, None))
-    [result] = Flavor(serverless, is_async).run({"base_url": server.url}, ("default.ping",))
+    [result] = Flavor(serverless, is_async).run({"base_url": server.url}, ("ping.ping",))
     assert result is None and server.requests[0].path == "/ping"
