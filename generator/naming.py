@@ -37,6 +37,18 @@ def pascal_case(text: str) -> str:
 _BUILTINS = frozenset(name for name in dir(builtins) if not name.startswith("_"))
 
 
+# Comparison operators some APIs put in parameter names (`StartTime<`, `created[gte]` is already words):
+# spelled out, so `StartTime<` and `StartTime>` become `start_time_lt` and `start_time_gt`, not `_2`/`_3`.
+_OPERATORS = ((">=", " gte "), ("<=", " lte "), ("!=", " ne "), (">", " gt "), ("<", " lt "), ("=", " eq "))
+
+
+def parameter_identifier(name: str) -> str:
+    """The argument name of a parameter: operators in its wire name read as words."""
+    for operator, word in _OPERATORS:
+        name = name.replace(operator, word)
+    return identifier(name, "param")
+
+
 def identifier(text: str, fallback: str = "value") -> str:
     """A valid snake_case Python identifier for `text`; keywords and builtins get a trailing underscore."""
     name = snake_case(text) or fallback

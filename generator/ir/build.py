@@ -26,7 +26,7 @@ from generator.ir.nodes import (
 )
 from generator.spec.merge import MergedSpec
 from generator.models.generate import ModelsResult
-from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, snake_case, unique
+from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, parameter_identifier, snake_case, unique
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
 from generator.ir.pagination import PaginationReader
@@ -327,7 +327,7 @@ class IRBuilder:
             result.append(
                 Parameter(
                     name=name,
-                    python_name=unique(identifier(name, "param"), taken),
+                    python_name=unique(parameter_identifier(name), taken),
                     location=location,
                     # The client fills an Idempotency-Key the caller leaves out: never a required argument.
                     required=location == "path" or (param.get("required") is True and not (
