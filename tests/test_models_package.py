@@ -197,3 +197,23 @@ def test_docstrings_with_line_separators_do_not_shift_classes():
     assert files["b.py"].endswith("class B(ApiModel):\n    a: A\n")
     for text in files.values():
         compile(text, "m.py", "exec")
+
+
+def test_module_level_type_aliases_survive_the_split(tmp_path):
+    """A constrained `additionalProperties` value becomes `X = TypeAliasType(...)`: the class using it must import."""
+    import pytest
+
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "type_alias.yaml"), "--package", "aliases",
+                 "--output", str(out), "--models", "package", "--no-cache"]) == 0
+    probe = ("from aliases.models import Labels, LabelsValuesAdditionalProperty\n"
+             "print(Labels.model_validate({'values': {'a': 'b'}, 'other': {'values': {'c': 'd'}}}).other.values)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "{'c': 'd'}"
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), "aliases"],
+                           cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    # a statement the splitter does not understand is refused, never dropped
+    with pytest.raises(ValueError, match="unexpected statement"):
+        split_models(SOURCE + "\nif True:\n    Extra = int\n", "# header")

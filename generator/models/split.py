@@ -26,16 +26,27 @@ def split_models(source: str, header: str) -> dict[str, str]:
     """Module file names (relative to the `models/` folder) -> source, `__init__.py` included."""
     tree = ast.parse(source)
     lines = code_lines(source)
-    imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module != "__future__"]
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    imports: list[ast.Import | ast.ImportFrom] = []
+    classes: dict[str, ast.stmt] = {}  # every definition: classes and aliases (`X = TypeAliasType(...)`)
+    calls: list[ast.Expr] = []
+    for node in tree.body:
+        name = _defined_name(node)
+        if name is not None:
+            classes[name] = node
+        elif isinstance(node, ast.ImportFrom | ast.Import):
+            if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
+                imports.append(node)
+        elif isinstance(node, ast.Expr):
+            calls.append(node)
+        else:  # dropping a statement would leave the names it defines undefined: refuse instead
+            raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)[:200]}")
     order = {name: index for index, name in enumerate(classes)}
     trailing: dict[str, list[str]] = {}  # class -> statements after all classes (`X.model_rebuild()`)
-    for node in tree.body:
-        if isinstance(node, ast.Expr):
-            owner = _called_on(node)
-            if owner not in classes:
-                raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)}")
-            trailing.setdefault(owner, []).append(_segment(lines, node))
+    for node in calls:
+        owner = _called_on(node)
+        if owner not in classes:
+            raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)[:200]}")
+        trailing.setdefault(owner, []).append(_segment(lines, node))
 
     uses = {name: _names(node) for name, node in classes.items()}
     depends = {name: sorted((uses[name] & classes.keys()) - {name}, key=order.__getitem__) for name in classes}
@@ -88,6 +99,17 @@ def _bundles(groups: list[list[str]], depends: dict[str, list[str]]) -> list[tup
     return [(groups[lead][0], bundle) for lead, bundle in members.items()]
 
 
+def _defined_name(node: ast.stmt) -> str | None:
+    """The one name a top-level class or assignment defines."""
+    if isinstance(node, ast.ClassDef):
+        return node.name
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        return node.target.id
+    return None
+
+
 def _called_on(node: ast.Expr) -> str | None:
     """`X` for the statement `X.method(...)`."""
     call = node.value
@@ -102,7 +124,7 @@ def _segment(lines: list[str], node: ast.stmt, decorated: bool = False) -> str:
 
 
 def _names(node: ast.AST) -> set[str]:
-    """Every name a class uses, string forward references included."""
+    """Every name a definition uses, string forward references (and `TypeAliasType`'s name) included."""
     found = set()
     for child in ast.walk(node):
         if isinstance(child, ast.Name):
@@ -175,12 +197,14 @@ def _module_names(bundles: list[tuple[str, list[list[str]]]]) -> dict[str, str]:
     return module_of
 
 
-def _import_lines(imports: Iterable[ast.ImportFrom], used: set[str]) -> list[str]:
+def _import_lines(imports: Iterable[ast.Import | ast.ImportFrom], used: set[str]) -> list[str]:
     """The models module's imports, narrowed to the names this module uses."""
     out = []
     for node in imports:
-        names = [alias for alias in node.names if (alias.asname or alias.name) in used]
-        if names:
+        names = [alias for alias in node.names if (alias.asname or alias.name).split(".")[0] in used]
+        if names and isinstance(node, ast.Import):
+            out.append("".join(f"import {a.name}{'' if a.asname is None else f' as {a.asname}'}\n" for a in names))
+        elif names:
             dots = "." * (node.level + 1) if node.level else ""  # one folder deeper than the models module
             listed = [a.name if a.asname is None else f"{a.name} as {a.asname}" for a in names]
             out.append(_from_import(f"{dots}{node.module or ''}", listed))
