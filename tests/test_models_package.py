@@ -217,3 +217,19 @@ def test_module_level_type_aliases_survive_the_split(tmp_path):
     # a statement the splitter does not understand is refused, never dropped
     with pytest.raises(ValueError, match="unexpected statement"):
         split_models(SOURCE + "\nif True:\n    Extra = int\n", "# header")
+
+
+def test_open_string_enums_keep_the_enum_import_other_enums_need(tmp_path):
+    """A string enum becomes an OpenEnum; a boolean or untyped enum in the same spec still needs `Enum`."""
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "mixed_enums.yaml"), "--package", "enums",
+                 "--output", str(out), "--no-cache"]) == 0
+    probe = ("from enums.models import Flags\n"
+             "f = Flags.model_validate({'color': 'blue', 'always': True, 'untyped': 'two'})\n"
+             "print(f.color.value, f.always.value, f.untyped.value)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["blue", "True", "two"]
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), "enums"],
+                           cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout

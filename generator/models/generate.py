@@ -151,7 +151,8 @@ def _use_package_base(source: str) -> str:
     names = ["ApiModel"] if _BASE_IMPORT.search(source) else []
     if uses_enum:
         names.append("OpenEnum")
-        source = _ENUM_IMPORT.sub("", source)
+        if not _uses_name(source, "Enum"):  # a boolean or untyped enum stays a plain Enum and needs it
+            source = _ENUM_IMPORT.sub("", source)
     source = _BASE_IMPORT.sub("", source)
     if names:
         # after `from __future__ import annotations`, which must stay first
@@ -162,6 +163,13 @@ def _use_package_base(source: str) -> str:
         else:
             source = import_line + source
     return source
+
+
+def _uses_name(source: str, name: str) -> bool:
+    """Whether any statement other than an import refers to `name`."""
+    return any(isinstance(child, ast.Name) and child.id == name
+               for node in ast.parse(source).body if not isinstance(node, ast.Import | ast.ImportFrom)
+               for child in ast.walk(node))
 
 
 def _class_kinds(source: str) -> dict[str, str]:
