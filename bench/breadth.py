@@ -74,8 +74,9 @@ def measure(command: list[str], where: Path, package_dir: str, python: Path) -> 
     seconds = round(time.perf_counter() - start, 1)
     package = next((p for p in where.rglob("__init__.py") if p.parent.name == package_dir), None)
     if package is None:
-        last = (run.stderr or run.stdout).strip().splitlines()[-1:] or ["no output"]
-        return {"outcome": f"failed: {last[0][:100]}", "seconds": seconds}
+        lines = [line.strip() for line in (run.stderr or run.stdout).splitlines()
+                 if line.strip() and not line.strip().startswith("(rerun")]
+        return {"outcome": f"failed: {(lines or ['no output'])[-1][:100].replace('|', '/')}", "seconds": seconds}
     package_path = package.parent
     return {"outcome": "ok" if run.returncode == 0 else f"exit {run.returncode}", "seconds": seconds,
             "methods": public_methods(package_path),
