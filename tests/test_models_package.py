@@ -233,3 +233,17 @@ def test_open_string_enums_keep_the_enum_import_other_enums_need(tmp_path):
     check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), "enums"],
                            cwd=out, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout
+
+
+def test_many_untagged_operations_are_grouped_by_path(tmp_path):
+    """More operations without tags than one resource can hold: one resource per first path segment after
+    the shared prefix (version segments skipped), deterministically; what has none stays in `default`."""
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "untagged.yaml"), "--package", "untagged",
+                 "--output", str(out), "--no-cache"]) == 0
+    probe = ("import untagged\nc = untagged.Client(base_url='http://x')\n"
+             "print(sorted(n for n in ('users', 'orders', 'items', 'default') if hasattr(c, n)))\n"
+             "print(hasattr(c.users, 'users_op1'), hasattr(c.items, 'items_op11'), hasattr(c.default, 'root'))")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["['default', 'items', 'orders', 'users']", "True True True"]

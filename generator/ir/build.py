@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from dataclasses import replace
 from typing import Any
 
 from generator import __version__
@@ -31,6 +32,24 @@ from generator.spec.validate import iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"
+# Past this many operations without tags, one `default` resource is too long to browse: group them by path.
+MAX_UNTAGGED = 30
+_VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)*$|^api$", re.IGNORECASE)
+
+
+def _path_groups(paths: list[str]) -> dict[str, str]:
+    """Path -> resource name for untagged operations: the first literal segment after the prefix all their
+    paths share, version segments (`v1`, `api`) skipped; `default` when there is none."""
+    split = {path: [s for s in path.split("/") if s] for path in paths}
+    prefix = 0
+    segments = list(split.values())
+    while segments and all(len(s) > prefix + 1 and s[prefix] == segments[0][prefix] for s in segments):
+        prefix += 1
+    groups = {}
+    for path, parts in split.items():
+        rest = [p for p in parts[prefix:] if not p.startswith("{") and not _VERSION_SEGMENT.match(p)]
+        groups[path] = rest[0] if rest else DEFAULT_TAG
+    return groups
 # Constructor arguments every client has; server variables and credentials must not take them.
 CLIENT_ARGUMENTS = frozenset({"base_url", "timeout", "max_retries", "http_client", "unstable_operations", "headers"})
 
@@ -170,8 +189,13 @@ class IRBuilder:
 
     def _resources(self) -> tuple[Resource, ...]:
         by_tag: dict[str, list[Operation]] = {}
-        for path, method, operation, op_ptr in iter_operations(self.document):
+        listed = list(iter_operations(self.document))
+        untagged = [path for path, _, operation, _ in listed if not operation.get("tags")]
+        group_of = _path_groups(untagged) if len(untagged) > MAX_UNTAGGED else {}
+        for path, method, operation, op_ptr in listed:
             op = self._operation(path, method, operation, op_ptr)
+            if not operation.get("tags") and path in group_of:
+                op = replace(op, tag=group_of[path])
             by_tag.setdefault(op.tag, []).append(op)
         tag_docs = {t.get("name"): t for t in self.document.get("tags") or [] if isinstance(t, dict)}
         taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "with_raw_response"}
