@@ -45,8 +45,11 @@ def public_methods(package: Path) -> int:
     raw-response views not counted), or openapi-python-client's `sync_detailed` functions."""
     count = 0
     for module in (package / "api").rglob("*.py"):
-        for node in ast.parse(module.read_text()).body:
-            if isinstance(node, ast.ClassDef) and not (node.name.startswith("Async") or "RawResponse" in node.name):
+        body = ast.parse(module.read_text()).body
+        classes = {node.name for node in body if isinstance(node, ast.ClassDef)}
+        for node in body:
+            twin = node.name.startswith("Async") and node.name[5:] in classes if isinstance(node, ast.ClassDef) else False
+            if isinstance(node, ast.ClassDef) and not (twin or "RawResponse" in node.name):
                 count += sum(isinstance(f, ast.FunctionDef) and not f.name.startswith("_") and not f.decorator_list
                              for f in node.body)
             elif isinstance(node, ast.FunctionDef) and node.name == "sync_detailed":
