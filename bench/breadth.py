@@ -9,7 +9,6 @@ errors and generation time. A generator that stops on a spec is reported as its 
 from __future__ import annotations
 
 import ast
-import json
 import subprocess
 import sys
 import tempfile
@@ -27,17 +26,9 @@ SPECS = {  # name -> what the user passes (the root file, or the folder where th
     "lob": "lob/lob-api-public.yml", "equinix-metal": "equinix-metal/openapi3.yaml",
     "xero-accounting": "xero-accounting.yaml", "qdrant": "qdrant.json", "ollama": "ollama.yaml",
 }
-METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-
-
-def operations(spec: Path) -> int | None:
-    if spec.is_dir():
-        return None
-    import yaml
-
-    text = spec.read_text()
-    doc = json.loads(text) if spec.suffix == ".json" else yaml.safe_load(text)
-    return sum(1 for item in doc.get("paths", {}).values() if isinstance(item, dict) for m in item if m in METHODS)
+# Operations under `paths` (the corpus README's counts: the multi-file specs' paths are file refs).
+OPERATIONS = {"linode": 390, "opensearch": 715, "mistral": 173, "mastodon": 210, "lob": 105, "equinix-metal": 220,
+              "xero-accounting": 235, "qdrant": 69, "ollama": 12}
 
 
 def public_methods(package: Path) -> int:
@@ -93,7 +84,7 @@ def main(names: list[str]) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name in names or list(SPECS):
         spec = CORPUS / SPECS[name]
-        ops = operations(spec)
+        ops = OPERATIONS[name]
         with tempfile.TemporaryDirectory() as tmp:
             ours = Path(tmp) / "clientsmith"
             peer = Path(tmp) / "oapc"
@@ -107,7 +98,7 @@ def main(names: list[str]) -> None:
                     peer, "breadth_client", oapc),
             }
         for generator, r in rows.items():
-            print(f"| {name} | {ops if ops is not None else '?'} | {generator} | {r['outcome']} | {r.get('methods', '-')} "
+            print(f"| {name} | {ops} | {generator} | {r['outcome']} | {r.get('methods', '-')} "
                   f"| {r.get('import_failures', '-')} | {r.get('mypy_errors', '-')} | {r['seconds']} |", flush=True)
 
 
