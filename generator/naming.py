@@ -62,3 +62,14 @@ def unique(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate)
     return candidate
+
+
+# Comparison operators in parameter names (`StartTime<`, `created[gte]` spelled `created>=`) carry meaning.
+_OPERATORS = (("<=", "_lte_"), (">=", "_gte_"), ("!=", "_ne_"), ("<", "_lt_"), (">", "_gt_"))
+
+
+def parameter_identifier(name: str) -> str:
+    """`identifier` for a parameter, keeping comparison operators as words: `StartTime<` -> `start_time_lt`."""
+    for operator, word in _OPERATORS:
+        name = name.replace(operator, word)
+    return identifier(name, "param")

@@ -247,3 +247,19 @@ def test_many_untagged_operations_are_grouped_by_path(tmp_path):
     run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["['default', 'items', 'orders', 'users']", "True True True"]
+
+
+def test_parameters_differing_by_an_operator_are_named_by_it(tmp_path, server):
+    """`StartTime<` and `StartTime>` become `start_time_lt` / `start_time_gt`, sent under their own names."""
+    from loopback import Reply
+
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "operator_params.yaml"), "--package", "ops",
+                 "--output", str(out), "--no-cache"]) == 0
+    server.reply(Reply(204))
+    probe = (f"import ops\nc = ops.Client(base_url={server.url!r})\n"
+             "c.default.list_events(start_time='a', start_time_lt='b', start_time_gt='c', count_gte=2)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert sorted(server.requests[-1].query) == [("Count>=", "2"), ("StartTime", "a"), ("StartTime<", "b"),
+                                                 ("StartTime>", "c")]

@@ -24,7 +24,7 @@ from generator.ir.nodes import (
 )
 from generator.spec.merge import MergedSpec
 from generator.models.generate import ModelsResult
-from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, unique
+from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, parameter_identifier, unique
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
 from generator.ir.schema_types import SchemaTyper, child, union
@@ -284,7 +284,7 @@ class IRBuilder:
             result.append(
                 Parameter(
                     name=name,
-                    python_name=unique(identifier(name, "param"), taken),
+                    python_name=unique(parameter_identifier(name), taken),
                     location=location,
                     required=location == "path" or param.get("required") is True,
                     type=self.typer.annotation(schema or {}, schema_ptr),
