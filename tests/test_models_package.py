@@ -197,3 +197,69 @@ def test_docstrings_with_line_separators_do_not_shift_classes():
     assert files["b.py"].endswith("class B(ApiModel):\n    a: A\n")
     for text in files.values():
         compile(text, "m.py", "exec")
+
+
+def test_module_level_type_aliases_survive_the_split(tmp_path):
+    """A constrained `additionalProperties` value becomes `X = TypeAliasType(...)`: the class using it must import."""
+    import pytest
+
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "type_alias.yaml"), "--package", "aliases",
+                 "--output", str(out), "--models", "package", "--no-cache"]) == 0
+    probe = ("from aliases.models import Labels, LabelsValuesAdditionalProperty\n"
+             "print(Labels.model_validate({'values': {'a': 'b'}, 'other': {'values': {'c': 'd'}}}).other.values)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "{'c': 'd'}"
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), "aliases"],
+                           cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    # a statement the splitter does not understand is refused, never dropped
+    with pytest.raises(ValueError, match="unexpected statement"):
+        split_models(SOURCE + "\nif True:\n    Extra = int\n", "# header")
+
+
+def test_open_string_enums_keep_the_enum_import_other_enums_need(tmp_path):
+    """A string enum becomes an OpenEnum; a boolean or untyped enum in the same spec still needs `Enum`."""
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "mixed_enums.yaml"), "--package", "enums",
+                 "--output", str(out), "--no-cache"]) == 0
+    probe = ("from enums.models import Flags\n"
+             "f = Flags.model_validate({'color': 'blue', 'always': True, 'untyped': 'two'})\n"
+             "print(f.color.value, f.always.value, f.untyped.value)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["blue", "True", "two"]
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), "enums"],
+                           cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_many_untagged_operations_are_grouped_by_path(tmp_path):
+    """Operations without tags: one resource per first path segment that is not a parameter or a version
+    (`api`, `v2`), deterministically; a path with none stays in `default`."""
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "untagged.yaml"), "--package", "untagged",
+                 "--output", str(out), "--no-cache"]) == 0
+    probe = ("import untagged\nc = untagged.Client(base_url='http://x')\n"
+             "print(sorted(n for n in ('users', 'orders', 'items', 'default') if hasattr(c, n)))\n"
+             "print(hasattr(c.users, 'users_op1'), hasattr(c.items, 'items_op11'), hasattr(c.default, 'root'))")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == ["['default', 'items', 'orders', 'users']", "True True True"]
+
+
+def test_parameters_differing_by_an_operator_are_named_by_it(tmp_path, server):
+    """`StartTime<` and `StartTime>` become `start_time_lt` / `start_time_gt`, sent under their own names."""
+    from loopback import Reply
+
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "operator_params.yaml"), "--package", "ops",
+                 "--output", str(out), "--no-cache"]) == 0
+    server.reply(Reply(204))
+    probe = (f"import ops\nc = ops.Client(base_url={server.url!r})\n"
+             "c.events.list_events(start_time='a', start_time_lt='b', start_time_gt='c', count_gte=2)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert sorted(server.requests[-1].query) == [("Count>=", "2"), ("StartTime", "a"), ("StartTime<", "b"),
+                                                 ("StartTime>", "c")]
