@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from generator.ir.build import is_json_media
+from generator.ir.media import is_json_media
 from generator.problems import pointer
 from generator.spec.resolve import Resolver
 from generator.spec.validate import iter_operations

@@ -8,12 +8,22 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import __version__
+from generator.ir.media import (
+    END_MARKER_KEYS,
+    EVENT_FIELDS,
+    JSON_LINES,
+    accept_header,
+    is_json_media,
+    is_stream,
+    media_base,
+    part_encodings,
+    pick_media,
+)
 from generator.ir.nodes import (
     IR_VERSION,
     Api,
     EventStream,
     OAuthFlow,
-    PartEncoding,
     Operation,
     Parameter,
     RequestBody,
@@ -46,35 +56,6 @@ IDEMPOTENCY_KEY_HEADER = "idempotency-key"
 MAX_SERVER_NAME_WORDS = 4
 
 
-def is_json_media(media_type: str) -> bool:
-    base = media_type.split(";", 1)[0].strip().lower()
-    return base == "application/json" or base.endswith("+json") or base == "*/*"
-
-
-def _pick_media(content: dict[str, Any]) -> str:
-    """The media type a client should use: JSON first, then forms, then whatever comes first."""
-    for media in content:
-        if is_json_media(media) and media != "*/*":
-            return media
-    for preferred in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        if preferred in content:
-            return preferred
-    return next(iter(content), "")
-
-
-EVENT_STREAM = "text/event-stream"
-# Media types of one JSON document per line, streamed: the method yields each as it arrives.
-JSON_LINES = frozenset({"application/x-ndjson", "application/ndjson", "application/jsonl", "application/x-jsonlines"})
-# The fields of one server-sent event: a schema made of these (with `data`) describes whole events.
-EVENT_FIELDS = frozenset({"event", "data", "id", "retry"})
-# Where a spec names the data value that ends an event stream (on the media type or the operation).
-END_MARKER_KEYS = ("x-stream-end", "x-speakeasy-sse-sentinel")
-
-
-def _media_base(media: str) -> str:
-    return media.split(";", 1)[0].strip().lower()
-
-
 # Path segments that name no resource: an API prefix or a version (`api`, `v2`, `1.0`).
 _PREFIX_SEGMENT = re.compile(r"^(api|rest|v?\d+(\.\d+)*)$", re.IGNORECASE)
 
@@ -86,10 +67,6 @@ def path_group(path: str) -> str:
         if segment and "{" not in segment and not _PREFIX_SEGMENT.match(segment):
             return segment
     return DEFAULT_TAG
-
-
-def _is_stream(media: str) -> bool:
-    return _media_base(media) == EVENT_STREAM or _media_base(media) in JSON_LINES
 
 
 def _text(value: Any) -> str:
@@ -295,7 +272,7 @@ class IRBuilder:
             unstable=(unstable if isinstance(unstable, str) else "unstable") if unstable else "",
             idempotent=idempotent,
             servers=self._operation_servers(path, operation),
-            accept=_accept(responses),
+            accept=accept_header(responses),
             event_stream=event_stream,
             pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses),
             extensions=_extensions(operation),
@@ -350,7 +327,7 @@ class IRBuilder:
         body = self.resolver.deref(raw)
         base = target[1:] if target else child(op_ptr, "requestBody")
         content = body.get("content") or {}
-        media = _pick_media(content)
+        media = pick_media(content)
         if not media:
             return None
         schema = (content[media] or {}).get("schema") or {}
@@ -375,7 +352,7 @@ class IRBuilder:
             required=body.get("required") is True,
             description=_text(body.get("description")),
             is_json=is_json,
-            encoding=() if is_json else _encoding(content[media] or {}),
+            encoding=() if is_json else part_encodings(content[media] or {}),
             example=example_literal(self.resolver, content[media] or {}, schema) if is_json else "",
         )
 
@@ -386,14 +363,14 @@ class IRBuilder:
             if not str(status).startswith("2") or not isinstance(response, dict):
                 continue
             content = response.get("content") or {}
-            media = _pick_media(content)
-            if media and _is_stream(media):
+            media = pick_media(content)
+            if media and is_stream(media):
                 target = self.resolver.ref_target(raw)
                 base = target[1:] if target else child(op_ptr, "responses", str(status))
                 stream = self._event_item(content[media] or {}, child(base, "content", media))
                 marker = next((m for m in (_text((content[media] or {}).get(k)) or _text(operation.get(k))
                                            for k in END_MARKER_KEYS) if m), "")
-                lines = _media_base(media) in JSON_LINES
+                lines = media_base(media) in JSON_LINES
                 return EventStream(stream.item_type or ("Any" if lines else ""), stream.whole_event and not lines,
                                    marker, lines)
         return None
@@ -419,12 +396,12 @@ class IRBuilder:
                 continue
             base = target[1:] if target else child(op_ptr, "responses", status)
             content = response.get("content") or {}
-            media = _pick_media(content)
+            media = pick_media(content)
             if not media:
                 annotation = "None"
-            elif _is_stream(media):
+            elif is_stream(media):
                 item = self._event_item(content[media] or {}, child(base, "content", media)).item_type
-                annotation = item or ("Any" if _media_base(media) in JSON_LINES else "None")
+                annotation = item or ("Any" if media_base(media) in JSON_LINES else "None")
             elif is_json_media(media):
                 annotation = self.typer.annotation((content[media] or {}).get("schema") or {},
                                                    child(base, "content", media, "schema"))
@@ -443,28 +420,6 @@ class IRBuilder:
                 )
             )
         return tuple(result)
-
-
-def _accept(responses: tuple[Response, ...]) -> str:
-    """The media types the client can parse from the success responses; JSON when they declare none."""
-    kinds: list[str] = []
-    for response in responses:
-        media = response.content_type
-        if response.is_success and media and media != "*/*" and media not in kinds:
-            kinds.append(media)
-    return ", ".join(kinds) or "application/json"
-
-
-def _encoding(media_object: dict[str, Any]) -> tuple[PartEncoding, ...]:
-    """Each property's `encoding` (style, explode, contentType), in the spec's order."""
-    result = []
-    for name, encoding in (media_object.get("encoding") or {}).items():
-        if not isinstance(encoding, dict):
-            continue
-        style = _text(encoding.get("style")) or "form"
-        explode = encoding.get("explode", style == "form")
-        result.append(PartEncoding(str(name), style, explode is True, _text(encoding.get("contentType"))))
-    return tuple(result)
 
 
 def _server_name(description: str, url: str, index: int, taken: set[str]) -> str:
