@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--distribution", help="pip name (with --spec; default from --package)")
         p.add_argument("--output", type=Path, help="output folder (with --spec)")
         p.add_argument("--templates", type=Path, help="folder of templates layered over the built-in ones")
-        p.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
+        p.add_argument("--no-cache", action="store_true",
+                       help="compute everything: neither the cache nor the committed output's record is used")
         p.add_argument("--lenient", action="store_true",
                        help="report OpenAPI schema violations as warnings and generate anyway")
         p.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
@@ -133,7 +134,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for target in targets:
         progress = Progress(target.distribution)
         try:
-            built.append((target, build_package(target, _base(args), cache, progress)))
+            built.append((target, build_package(target, _base(args), cache, progress, reuse=not args.no_cache)))
         finally:
             progress.finish()
     for target, package in built:
@@ -155,7 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     stale = False
     cache = _cache(args)
     for target in _targets(args):
-        package = build_package(target, _base(args), cache)
+        package = build_package(target, _base(args), cache, reuse=not args.no_cache)
         expected = package.files
         present = owned_files(target.output) | set(expected)
         for rel in sorted(present):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -47,18 +48,27 @@ def test_second_run_is_byte_identical_and_reports_unchanged(tmp_path, capsys):
 
 
 def test_output_does_not_depend_on_file_names_order_or_machine(tmp_path, monkeypatch):
-    # the same fragments under other file names, in another checkout, give the same bytes
+    # the same fragments under other file names, in another checkout, give the same client; only the
+    # manifest's record of the inputs (what makes the output reusable as a cache) names the files
     other = tmp_path / "elsewhere" / "specs" / "mini"
     other.mkdir(parents=True)
     for index, path in enumerate(sorted((FIXTURES / "mini").iterdir(), reverse=True)):
         shutil.copy(path, other / (f"z{index}_" + path.name))
     mirror = tmp_path / "here" / "specs" / "mini"
     shutil.copytree(FIXTURES / "mini", mirror)
-    monkeypatch.chdir(tmp_path / "here")
-    main(["generate", "--spec", "specs/mini", "--package", "mini", "--output", str(tmp_path / "a")])
-    monkeypatch.chdir(tmp_path / "elsewhere")
-    main(["generate", "--spec", "specs/mini", "--package", "mini", "--output", str(tmp_path / "b")])
-    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+    same_names = tmp_path / "third" / "specs" / "mini"
+    same_names.mkdir(parents=True)
+    for path in sorted((FIXTURES / "mini").iterdir(), reverse=True):  # written in another order
+        shutil.copy(path, same_names / path.name)
+    for checkout, out in (("here", "a"), ("elsewhere", "b"), ("third", "c")):
+        monkeypatch.chdir(tmp_path / checkout)
+        main(["generate", "--spec", "specs/mini", "--package", "mini", "--output", str(tmp_path / out)])
+    assert tree(tmp_path / "a") == tree(tmp_path / "c")
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    manifests = [json.loads(t.pop(".clientsmith-manifest.json")) for t in (a, b)]
+    assert a == b
+    assert manifests[0]["reuse"].pop("inputs") != manifests[1]["reuse"].pop("inputs")
+    assert manifests[0] == manifests[1]
 
 
 def test_bad_spec_is_one_line_per_problem_and_writes_nothing(tmp_path, capsys):

@@ -30,8 +30,10 @@ _DESCRIBED = frozenset({
 _NAME = re.compile(r"[^\W\d]\w*")
 
 
-def api_surface(api: Api, models: ModelsResult, document: dict[str, Any]) -> dict[str, Any]:
-    classes = model_classes(models.source)
+def api_surface(api: Api, models: ModelsResult, document: dict[str, Any],
+                classes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`classes` is model_classes(models.source), when known without the source (classes_from_surface)."""
+    classes = model_classes(models.source) if classes is None else classes
     pointer_by_class: dict[str, str] = {}
     for ptr, name in models.class_by_pointer.items():  # the first pointer names the class's own schema
         pointer_by_class.setdefault(name, ptr)
@@ -147,6 +149,21 @@ def _models(api: Api, classes: dict[str, dict[str, Any]], pointer_by_class: dict
             entry["value_pointer"] = child(ptr, "enum")
         result[name] = entry
     return result
+
+
+def classes_from_surface(surface: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """model_classes() of the models a surface describes: its "models" less what _models added."""
+    classes = {}
+    for name, entry in surface.get("models", {}).items():
+        info = {k: v for k, v in entry.items() if k not in _ADDED}
+        if "fields" in info:
+            info["fields"] = {f: {k: v for k, v in spec_field.items() if k != "nullable"}
+                              for f, spec_field in info["fields"].items()}
+        classes[name] = info
+    return classes
+
+
+_ADDED = frozenset({"pointer", "directions", "value_pointer"})
 
 
 def _spec_nullable(document: dict[str, Any], ptr: str) -> bool:

@@ -21,9 +21,14 @@ from generator.progress import SILENT, Progress
 from generator.source_lines import code_lines
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
-_CACHE_KIND = "black-" + black.__version__
+BLACK_KIND = "black-" + black.__version__  # keys of formatted text name the black that made it
 # Worth a process pool only past this much unformatted code.
 PARALLEL_MIN_CHARS = 400_000
+
+
+def format_key(text: str) -> str:
+    """The key of black's output for unformatted `text` (what the cache and the manifest record)."""
+    return digest(BLACK_KIND, text)
 
 
 def format_python(source: str, path: str = "<generated>") -> str:
@@ -77,7 +82,7 @@ def format_files(
         if not path.endswith(".py"):
             result[path] = text
             continue
-        whole = cache.get("format-file", digest(_CACHE_KIND, text))
+        whole = cache.get("format-file", format_key(text))
         if isinstance(whole, str):
             result[path] = whole
             continue
@@ -88,7 +93,7 @@ def format_files(
             raise
         keys = []
         for chunk in chunks:
-            key = digest(_CACHE_KIND, chunk)
+            key = digest(BLACK_KIND, chunk)
             keys.append(key)
             pending[key] = chunk
         layout[path] = keys
@@ -115,5 +120,5 @@ def format_files(
         _collect(misses, map(_format_chunk, [pending[k] for k in misses]), formatted, cache, progress)
     for path, keys in layout.items():
         result[path] = "\n\n".join(formatted[k].rstrip("\n") + "\n" for k in keys)
-        cache.put("format-file", digest(_CACHE_KIND, files[path]), result[path])
+        cache.put("format-file", format_key(files[path]), result[path])
     return {path: result[path] for path in files}

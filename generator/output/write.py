@@ -35,14 +35,16 @@ def sha256(data: bytes) -> str:
 
 
 def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str, spec_hash: str,
-                   api: dict[str, Any] | None = None) -> bytes:
-    """The manifest; `api` is the package's public Python API, what the next regeneration compares with."""
+                   api: dict[str, Any] | None = None, reuse: dict[str, Any] | None = None) -> bytes:
+    """The manifest; `api` is the package's public Python API, what the next regeneration compares with;
+    `reuse` what makes the written files serve as a cache for the next run (output/committed.py)."""
     manifest = {
         "comment": header,
         "generator_version": generator_version,
         "spec_sha256": spec_hash,
         "files": {path: sha256(files[path]) for path in sorted(files)},
         **({"api": api} if api is not None else {}),
+        **({"reuse": reuse} if reuse is not None else {}),
     }
     return (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode("utf-8")
 

@@ -39,8 +39,12 @@ def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[P
     """(what the OpenAPI schema validator finds, what our own checks find).
 
     `known` holds the schema validator's results for units of an earlier version of this document (see
-    validation_units); it is updated in place with this one's.
+    validation_units); it is replaced in place with this one's (left empty where none were found), so
+    that what it holds depends on this document only.
     """
+    previous = dict(known or {})
+    if known is not None:
+        known.clear()
     document = spec.document
     version = document.get("openapi")
     if version is None and "swagger" not in document and any(p.level == ERROR for p in spec.problems):
@@ -51,15 +55,13 @@ def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[P
         return [], [spec.problem("/openapi", f"unsupported OpenAPI version {version!r}: 3.0.x and 3.1.x are supported")]
     broken = Resolver(spec).broken()
     ref_problems = [spec.problem(f"{holder}/$ref", message) for holder, message in broken if message]
-    known = {} if known is None else known
     # The schema validator would follow broken refs: it checks every part that does not reach one.
     checkable = without_units(spec.document, {unit_of(holder) for holder, _ in broken})
     if checkable is None:
         return [], sorted(set(ref_problems + _generator_problems(spec)))
-    findings, kept = validate_by_units(checkable, lambda doc: _schema_findings(doc, version), known,
+    findings, kept = validate_by_units(checkable, lambda doc: _schema_findings(doc, version), previous,
                                        salt=version)
-    if not broken:
-        known.clear()
+    if known is not None:
         known.update(kept)
     schema = {spec.problem(ptr, message) for ptr, message in findings}
     return sorted(schema), sorted(set(ref_problems + _generator_problems(spec)))
