@@ -112,6 +112,31 @@ def bench_spec(name: str, spec: Path, package: str, rounds: int, peers: dict[str
         place(changed=True)  # ... then one operation's fragment changes
 
     results["clientsmith one operation changed"] = median_run(lambda tmp: warm, rounds, prepare=changed_spec, cwd=work)
+
+    # A fresh clone of a repository holding the spec and its committed client: no cache folder (each run
+    # gets an empty one), only the committed output and its manifest.
+    clone = Path(tempfile.mkdtemp())
+    (clone / "spec").mkdir()
+    (shutil.copytree if spec.is_dir() else shutil.copy)(spec, clone / "spec" / spec.name)
+    committed_args = ["--spec", f"spec/{spec.name}", "--package", package, "--output", "out"]
+    subprocess.run([str(CLIENTSMITH), "generate", "--no-cache", *committed_args], cwd=clone, check=True,
+                   stdout=subprocess.DEVNULL)
+    pristine = Path(tempfile.mkdtemp()) / "out"
+    shutil.copytree(clone / "out", pristine)
+    results["clientsmith fresh clone check"] = median_run(
+        lambda tmp: [str(CLIENTSMITH), "check", "--cache-dir", str(tmp / "cache"), *committed_args], rounds,
+        cwd=clone)
+
+    def fresh_clone_changed(tmp: Path) -> None:
+        shutil.rmtree(clone / "out")
+        shutil.copytree(pristine, clone / "out")
+        if spec.is_dir():
+            shutil.rmtree(clone / "spec" / spec.name)
+        one_operation_changed(spec, clone / "spec" / spec.name)
+
+    results["clientsmith fresh clone one operation changed"] = median_run(
+        lambda tmp: [str(CLIENTSMITH), "generate", "--cache-dir", str(tmp / "cache"), *committed_args], rounds,
+        prepare=fresh_clone_changed, cwd=clone)
     cold = results["clientsmith cold (no cache)"]["median_s"]
     results["ratios"] = {
         "cold / openapi-python-client (target <= 0.333)": round(cold / results["openapi-python-client"]["median_s"], 3),
@@ -119,6 +144,11 @@ def bench_spec(name: str, spec: Path, package: str, rounds: int, peers: dict[str
             results["clientsmith one operation changed"]["median_s"] / cold, 3),
         "no change seconds (target < 1 bundled, < 2 Datadog)": results["clientsmith no change (warm cache)"]["median_s"],
         "peak MiB cold (target < 1024)": results["clientsmith cold (no cache)"]["peak_mib"],
+        "fresh clone check / openapi-python-client (target <= 0.1)": round(
+            results["clientsmith fresh clone check"]["median_s"] / results["openapi-python-client"]["median_s"], 3),
+        "fresh clone one operation changed / openapi-python-client (target <= 0.25)": round(
+            results["clientsmith fresh clone one operation changed"]["median_s"]
+            / results["openapi-python-client"]["median_s"], 3),
     }
     return results
 
