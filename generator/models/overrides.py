@@ -37,8 +37,14 @@ _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "OpenEnum", "OpenIntEnum", "OpenFlo
 
 def reconcile_overrides(source: str) -> str:
     """The models module with every field override and every multiple-inheritance clash made type-safe."""
-    source = _rewrite_overrides(source)
-    return _flatten_conflicting(source)
+    try:
+        return _flatten_conflicting(_rewrite_overrides(_Module(source)))
+    except _InconsistentHierarchy:  # Python would refuse the module anyway; not this step's to report
+        return source
+
+
+class _InconsistentHierarchy(Exception):
+    pass
 
 
 class _Module:
@@ -51,6 +57,8 @@ class _Module:
         self.classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
         self.position = {name: index for index, name in enumerate(self.classes)}
         self._mro: dict[str, list[str]] = {}
+        self._supertypes: dict[str, set[str]] = {}
+        self._fields: dict[str, dict[str, ast.AnnAssign]] = {}
 
     def bases(self, name: str) -> list[str]:
         return [ast.unparse(base) for base in self.classes[name].bases]
@@ -64,20 +72,24 @@ class _Module:
 
     def supertypes(self, name: str) -> set[str]:
         """Every name `name` is a (nominal) subtype of, builtins promoted as mypy promotes them."""
-        found = {name}
-        pending = [name]
-        while pending:
-            current = pending.pop()
-            parents = set(self.bases(current)) if current in self.classes else set()
-            parents |= _NOMINAL.get(current, set())
-            for parent in parents - found:
-                found.add(parent)
-                pending.append(parent)
-        return found
+        if name not in self._supertypes:
+            found = {name}
+            pending = [name]
+            while pending:
+                current = pending.pop()
+                parents = set(self.bases(current)) if current in self.classes else set()
+                parents |= _NOMINAL.get(current, set())
+                for parent in parents - found:
+                    found.add(parent)
+                    pending.append(parent)
+            self._supertypes[name] = found
+        return self._supertypes[name]
 
     def fields(self, name: str) -> dict[str, ast.AnnAssign]:
-        return {s.target.id: s for s in self.classes[name].body
-                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
+        if name not in self._fields:
+            self._fields[name] = {s.target.id: s for s in self.classes[name].body
+                                  if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
+        return self._fields[name]
 
     def field_in_bases(self, name: str, field: str) -> list[ast.AnnAssign]:
         return [self.fields(base)[field] for base in self.mro(name)[1:] if field in self.fields(base)]
@@ -111,7 +123,7 @@ class _Module:
     def _atom_subtype(self, left: ast.expr, right: ast.expr) -> bool:
         if ast.dump(left) == ast.dump(right):
             return True
-        if isinstance(right, ast.Name) and right.id in ("Any", "object"):
+        if isinstance(right, ast.Name) and right.id in ("Any", "object") or isinstance(left, ast.Name) and left.id == "Any":
             return True
         if _is_none(left) or _is_none(right):
             return False
@@ -162,7 +174,7 @@ def _merge(sequences: list[list[str]]) -> list[str]:
             if not any(head in other[1:] for other in sequences):
                 break
         else:
-            raise ValueError("inconsistent class hierarchy in the models module")
+            raise _InconsistentHierarchy()
         result.append(head)
         sequences = [[x for x in s if x != head] for s in sequences]
         sequences = [s for s in sequences if s]
@@ -212,8 +224,7 @@ def _literal_values(node: ast.expr) -> list[tuple[str, Any]] | None:
 
 # --- rewriting an override into a subtype -------------------------------------------------------------
 
-def _rewrite_overrides(source: str) -> str:
-    module = _Module(source)
+def _rewrite_overrides(module: _Module) -> _Module:
     edits: list[tuple[int, int, list[str]]] = []
     rebases: dict[str, str] = {}
     literal_used = False
@@ -234,12 +245,12 @@ def _rewrite_overrides(source: str) -> str:
         node = module.classes[child]
         edits.append((node.lineno, node.lineno, [f"class {child}({parent}):\n"]))
     if not edits:
-        return source
+        return module
     lines = list(module.lines)
     for start, end, replacement in sorted(edits, reverse=True):
         lines[start - 1 : end] = replacement
     result = "".join(lines)
-    return _import_literal(result) if literal_used else result
+    return _Module(_import_literal(result) if literal_used else result)
 
 
 def _as_subtype(module: _Module, statement: ast.AnnAssign, inherited: list[ast.AnnAssign]) -> ast.AnnAssign | None:
@@ -364,8 +375,7 @@ def _import_literal(source: str) -> str:
 
 # --- flattening what cannot be reconciled --------------------------------------------------------------
 
-def _flatten_conflicting(source: str) -> str:
-    module = _Module(source)
+def _flatten_conflicting(module: _Module) -> str:
     edits: list[tuple[int, int, list[str]]] = []
     for name, node in module.classes.items():
         if not (module.own_conflicts(name) or module.inherited_conflicts(name)):
@@ -374,7 +384,7 @@ def _flatten_conflicting(source: str) -> str:
         if flat is not None:
             edits.append((node.lineno, node.end_lineno or node.lineno, flat))
     if not edits:
-        return source
+        return module.source
     lines = list(module.lines)
     for start, end, replacement in sorted(edits, reverse=True):
         lines[start - 1 : end] = replacement
