@@ -317,3 +317,19 @@ def test_forward_references_in_type_positions_are_dependencies():
     assert "from .c import C" in files["a.py"]
     assert "import B" not in files["a.py"]
 
+
+def test_models_whose_fields_name_each_other_in_one_union_import(tmp_path):
+    """Eighty models, each with a field taking any of them: pydantic builds their validators depth first,
+    deeper than Python's default recursion limit allows."""
+    for layout in ("module", "package"):
+        out = tmp_path / layout
+        assert main(["generate", "--spec", str(FIXTURES / "defects" / "mutual_union.yaml"), "--package", "mappings",
+                     "--output", str(out), "--models", layout, "--no-cache"]) == 0
+        _every_module_imports(out, "mappings")
+        probe = ("import sys\nfrom mappings.models import Document\n"
+                 "m = Document.model_validate({'properties': {'a': {'type': 'x', 'fields': {'b': {'type': 'y'}}}}})\n"
+                 "print(m.properties['a'].fields['b'].type, sys.getrecursionlimit())")
+        run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == ["y", str(sys.getrecursionlimit())]  # the limit is as it was
+    _mypy_strict(tmp_path / "package", "mappings", tmp_path / "mypy")
