@@ -333,3 +333,21 @@ def test_models_whose_fields_name_each_other_in_one_union_import(tmp_path):
         assert run.returncode == 0, run.stderr
         assert run.stdout.split() == ["y", str(sys.getrecursionlimit())]  # the limit is as it was
     _mypy_strict(tmp_path / "package", "mappings", tmp_path / "mypy")
+
+
+def test_a_field_redeclared_with_another_type_type_checks(tmp_path):
+    """A schema extending another (`allOf`) gives inherited properties types of their own: the subclass
+    redeclares the fields, which type checkers would report as incompatible overrides."""
+    for layout in ("module", "package"):
+        out = tmp_path / layout
+        assert main(["generate", "--spec", str(FIXTURES / "defects" / "field_override.yaml"), "--package", "results",
+                     "--output", str(out), "--models", layout, "--no-cache"]) == 0
+        _every_module_imports(out, "results")
+        probe = ("from results.models import DocumentResult\n"
+                 "r = DocumentResult.model_validate({'took': 1, 'kind': 'document', 'value': {'name': 'n', 'source': {}},"
+                 " 'hits': [{'explanation': 'e'}]})\n"
+                 "print(r.value.name, r.value.source, r.hits[0].explanation, r.kind.value)")
+        run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == ["n", "{}", "e", "document"]
+        _mypy_strict(out, "results", tmp_path / f"mypy-{layout}")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.models.overrides import mark_field_overrides
 from generator.problems import escape_pointer_token
 from generator.spec.merge import HTTP_METHODS
 
@@ -102,7 +103,7 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
     class_by_pointer = {m["source_ref"].lstrip("#"): m["class_name"] for m in metadata.get("models", [])}
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)
-    source = _use_package_base(source, ("FileInput",) if file_fields else ())
+    source = mark_field_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))
     return ModelsResult(source, class_by_pointer, _class_kinds(source))
 
 
