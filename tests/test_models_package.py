@@ -263,3 +263,91 @@ def test_parameters_differing_by_an_operator_are_named_by_it(tmp_path, server):
     assert run.returncode == 0, run.stderr
     assert sorted(server.requests[-1].query) == [("Count>=", "2"), ("StartTime", "a"), ("StartTime<", "b"),
                                                  ("StartTime>", "c")]
+
+
+_EVERY_MODULE = """
+import importlib, pkgutil, sys
+package = importlib.import_module(sys.argv[1])
+failed = []
+for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+    try:
+        importlib.import_module(info.name)
+    except Exception as exc:
+        failed.append(f"{info.name}: {type(exc).__name__}: {exc}")
+print("\\n".join(failed))
+"""
+
+
+def _every_module_imports(out, package):
+    run = subprocess.run([sys.executable, "-c", _EVERY_MODULE, package], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""
+
+
+def _mypy_strict(out, package, cache):
+    check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(cache), package],
+                           cwd=out, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+def test_a_model_named_as_a_string_in_additional_properties_is_imported(tmp_path):
+    """The type of additional properties is written `__annotations__ = {"__pydantic_extra__": ...}`, with a
+    model defined later named in a string: that model's module is a dependency like any other."""
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "extra_forward_ref.yaml"), "--package", "buckets",
+                 "--output", str(out), "--models", "package", "--no-cache"]) == 0
+    _every_module_imports(out, "buckets")
+    probe = ("from buckets.models import Histogram\n"
+             "h = Histogram.model_validate({'buckets': [{'doc_count': 2, 'top': {'hits': [{'id': 'a'}]}}]})\n"
+             "print(type(h.buckets[0].top).__name__, h.buckets[0].top.hits[0].id)")
+    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["TopHits", "a"]
+    _mypy_strict(out, "buckets", tmp_path / "mypy")
+
+
+def test_forward_references_in_type_positions_are_dependencies():
+    """String parts of a type expression name models; a `Literal` value or an enum value does not."""
+    source = ('# h\n\nfrom __future__ import annotations\n\nfrom typing import Literal\n\nfrom ._base import ApiModel\n\n\n'
+              'class A(ApiModel):\n    __annotations__ = {"__pydantic_extra__": dict[str, "list[C]"]}\n'
+              '    kind: Literal["B"]\n\n\n'
+              'class B(ApiModel):\n    x: int\n\n\nclass C(ApiModel):\n    y: int\n\n\nclass D(ApiModel):\n    a: A\n'
+              '\n\nclass E(ApiModel):\n    a: A\n\n\nclass F(ApiModel):\n    c: C\n    b: B\n')
+    files = split_models(source, "# h")
+    assert "from .c import C" in files["a.py"]
+    assert "import B" not in files["a.py"]
+
+
+def test_models_whose_fields_name_each_other_in_one_union_import(tmp_path):
+    """Eighty models, each with a field taking any of them: pydantic builds their validators depth first,
+    deeper than Python's default recursion limit allows."""
+    for layout in ("module", "package"):
+        out = tmp_path / layout
+        assert main(["generate", "--spec", str(FIXTURES / "defects" / "mutual_union.yaml"), "--package", "mappings",
+                     "--output", str(out), "--models", layout, "--no-cache"]) == 0
+        _every_module_imports(out, "mappings")
+        probe = ("import sys\nfrom mappings.models import Document\n"
+                 "m = Document.model_validate({'properties': {'a': {'type': 'x', 'fields': {'b': {'type': 'y'}}}}})\n"
+                 "print(m.properties['a'].fields['b'].type, sys.getrecursionlimit())")
+        run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == ["y", str(sys.getrecursionlimit())]  # the limit is as it was
+    _mypy_strict(tmp_path / "package", "mappings", tmp_path / "mypy")
+
+
+def test_a_field_redeclared_with_another_type_type_checks(tmp_path):
+    """A schema extending another (`allOf`) gives inherited properties types of their own: the subclass
+    redeclares the fields, which type checkers would report as incompatible overrides."""
+    for layout in ("module", "package"):
+        out = tmp_path / layout
+        assert main(["generate", "--spec", str(FIXTURES / "defects" / "field_override.yaml"), "--package", "results",
+                     "--output", str(out), "--models", layout, "--no-cache"]) == 0
+        _every_module_imports(out, "results")
+        probe = ("from results.models import DocumentResult\n"
+                 "r = DocumentResult.model_validate({'took': 1, 'kind': 'document', 'value': {'name': 'n', 'source': {}},"
+                 " 'hits': [{'explanation': 'e'}]})\n"
+                 "print(r.value.name, r.value.source, r.hits[0].explanation, r.kind.value)")
+        run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.split() == ["n", "{}", "e", "document"]
+        _mypy_strict(out, "results", tmp_path / f"mypy-{layout}")

@@ -126,9 +126,40 @@ def _names(node: ast.AST) -> set[str]:
     for child in ast.walk(node):
         if isinstance(child, ast.Name):
             found.add(child.id)
-        elif isinstance(child, ast.AnnAssign):
-            found.update(c.value for c in ast.walk(child.annotation)
-                         if isinstance(c, ast.Constant) and isinstance(c.value, str) and c.value.isidentifier())
+        for annotation in _annotations(child):
+            found.update(_forward_references(annotation))
+    return found
+
+
+def _annotations(node: ast.AST) -> list[ast.expr]:
+    """The type expressions a statement holds: a field's annotation, and the values of a class's own
+    `__annotations__ = {...}` (how the type of a model's additional properties is written), and the
+    value of a `TypeAliasType(name, value)`."""
+    if isinstance(node, ast.AnnAssign):
+        return [node.annotation]
+    if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "TypeAliasType":
+        return node.args[1:]
+    if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+            and any(isinstance(t, ast.Name) and t.id == "__annotations__" for t in node.targets)):
+        return [value for value in node.value.values if value is not None]
+    return []
+
+
+def _forward_references(annotation: ast.expr) -> set[str]:
+    """The names string parts of a type expression (`"Pet"`, `"list[Pet]"`) refer to; pydantic resolves
+    them in the module's namespace, so their modules must be imported too. A string that is no type
+    expression (a `Literal` value) names nothing."""
+    literal = {id(c) for node in ast.walk(annotation)
+               if isinstance(node, ast.Subscript) and ast.unparse(node.value).split(".")[-1] == "Literal"
+               for c in ast.walk(node.slice)}
+    found: set[str] = set()
+    for child in ast.walk(annotation):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) and id(child) not in literal:
+            try:
+                parsed = ast.parse(child.value.strip(), mode="eval")
+            except SyntaxError:
+                continue
+            found.update(n.id for n in ast.walk(parsed) if isinstance(n, ast.Name))
     return found
 
 

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import sys
 from enum import Enum
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import BaseModel, ConfigDict
+
+# The recursion limit while a model's validators are built (a higher one in force is kept).
+_SCHEMA_RECURSION_LIMIT = 10_000
+
 
 # A file field of a multipart body: bytes, a binary file object, a path, or (filename, content) /
 # (filename, content, content type). Type checkers see that union; pydantic takes the value as it is,
@@ -33,6 +38,32 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(
         extra="allow", validate_by_name=True, validate_by_alias=True, defer_build=True
     )
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        # Pydantic builds the validators of models that refer to each other depth first, some twenty
+        # frames a model: a few dozen models whose fields name each other (a union of them all) outgrow
+        # Python's default recursion limit. Explicit rebuilds and the one on first use both come here.
+        limit = sys.getrecursionlimit()
+        if limit < _SCHEMA_RECURSION_LIMIT:
+            sys.setrecursionlimit(_SCHEMA_RECURSION_LIMIT)
+        try:
+            return super().model_rebuild(
+                force=force,
+                raise_errors=raise_errors,
+                _parent_namespace_depth=_parent_namespace_depth + 1,
+                _types_namespace=_types_namespace,
+            )
+        finally:
+            if limit < _SCHEMA_RECURSION_LIMIT:
+                sys.setrecursionlimit(limit)
 
 
 class OpenEnum(str, Enum):
