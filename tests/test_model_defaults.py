@@ -36,7 +36,8 @@ def run(packages: tuple[Path, str], name: str, probe: str) -> list[str]:
     out, report = packages
     errors = [line for line in report.splitlines() if f"{name}/" in line.replace("\\", "/")]
     assert not errors, "\n".join(errors)
-    done = subprocess.run([sys.executable, "-c", textwrap.dedent(probe)], cwd=out / name, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(probe)], cwd=out / name,
+                          capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -78,7 +79,8 @@ def test_null_default_makes_the_field_optional_and_leaves_wrappers_without_one(p
         from default_null.models import Upload, UploadFileUrl
         u = Upload(label="l")
         print(u.file_url, u.language, u.settings, u.extra)
-        u = Upload.model_validate_json('{"label": "l", "file_url": "https://a.example/", "settings": {"timezone": "UTC"}}')
+        u = Upload.model_validate_json(
+            '{"label": "l", "file_url": "https://a.example/", "settings": {"timezone": "UTC"}}')
         print(u.file_url.root if u.file_url else None, u.settings.timezone if u.settings else None)
         try:
             UploadFileUrl()  # a URL wrapper holds a URL, never None

@@ -30,7 +30,6 @@ _SCALARS: dict[str, tuple[type, ...]] = {
     "int": (int,),  # bool too, as mypy has it
     "float": (int, float),
 }
-_ANYTHING = {"Any", "object"}
 _LISTS = {"list", "List", "Sequence"}
 _DICTS = {"dict", "Dict", "Mapping"}
 _UNIONS = {"Union", "Optional"}
@@ -77,7 +76,7 @@ class _Fitter:
         bases = [ast.unparse(base) for base in node.bases]
         if any(base.startswith("RootModel") for base in bases):
             return _ROOT
-        if any(base.endswith("Enum") or self.kinds.get(base) == _ENUM for base in bases):
+        if any(self.kinds[base] == _ENUM if base in self.kinds else base.endswith("Enum") for base in bases):
             return _ENUM
         return _MODEL
 
@@ -220,11 +219,11 @@ def _literal(value: Any) -> str:
     return repr(value)
 
 
-def _start(node: ast.expr) -> tuple[int, int]:
+def _start(node: ast.expr | ast.stmt) -> tuple[int, int]:
     return node.lineno, node.col_offset
 
 
-def _end(node: ast.expr) -> tuple[int, int]:
+def _end(node: ast.expr | ast.stmt) -> tuple[int, int]:
     return node.end_lineno or node.lineno, node.end_col_offset or node.col_offset
 
 
@@ -239,9 +238,11 @@ def _apply(source: str, edits: list[tuple[tuple[int, int], tuple[int, int], str]
         line, column = position
         return starts[line - 1] + len(lines[line - 1].encode("utf-8")[:column].decode("utf-8"))
 
-    for start, end, text in sorted(edits, key=lambda edit: (offset(edit[0]), offset(edit[1])), reverse=True):
-        source = source[: offset(start)] + text + source[offset(end) :]
-    return source
+    pieces, done = [], 0
+    for start, end, text in sorted(edits, key=lambda edit: (offset(edit[0]), offset(edit[1]))):
+        pieces += [source[done : offset(start)], text]
+        done = offset(end)
+    return "".join(pieces) + source[done:]
 
 
 def _with_pydantic_names(source: str, names: list[str]) -> str:
@@ -255,7 +256,7 @@ def _with_pydantic_names(source: str, names: list[str]) -> str:
         if not missing:
             return source
         statement = f"from pydantic import {', '.join(sorted(present + missing))}"
-        return _apply(source, [(_start_stmt(node), _end_stmt(node), statement)])
+        return _apply(source, [(_start(node), _end(node), statement)])
     last = max((node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))),
                key=lambda node: node.end_lineno or node.lineno, default=None)
     statement = f"from pydantic import {', '.join(names)}\n"
@@ -263,11 +264,3 @@ def _with_pydantic_names(source: str, names: list[str]) -> str:
         return statement + source
     position = (last.end_lineno or last.lineno, last.end_col_offset or 0)
     return _apply(source, [(position, position, "\n" + statement.rstrip("\n"))])
-
-
-def _start_stmt(node: ast.stmt) -> tuple[int, int]:
-    return node.lineno, node.col_offset
-
-
-def _end_stmt(node: ast.stmt) -> tuple[int, int]:
-    return node.end_lineno or node.lineno, node.end_col_offset or 0
