@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.models.naming import readable_names
 from generator.problems import escape_pointer_token
 from generator.spec.merge import HTTP_METHODS
 
@@ -99,7 +100,9 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
-    class_by_pointer = {m["source_ref"].lstrip("#"): m["class_name"] for m in metadata.get("models", [])}
+    models = metadata.get("models", [])
+    source, named = readable_names(source, models, document)
+    class_by_pointer = dict(named)
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)
     source = _use_package_base(source, ("FileInput",) if file_fields else ())

@@ -1,0 +1,147 @@
+"""Class names users see for schemas nested in others, derived from their owner schema and where they sit.
+
+datamodel-code-generator names a schema nested in an `allOf` part, or one reached by a `$ref` into
+another schema (`#/components/schemas/Tag/allOf/0`), as if it stood alone: `Type53`, `Datum3`, `Field0`.
+Such a class here takes its owner's name (the outermost schema that has a class) and the path from the
+owner to it: `ElisionTokenFilterType`, `TagAllOf0`. A top-level schema numbered only because a nested one
+took its name first (`Model4`) gets its own name back. Classes named from a `title`, and those already
+prefixed with their owner's name, keep their names.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import keyword
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from generator.models.rename import rename_classes
+
+_COMBINATORS = {"allOf": "AllOf", "oneOf": "OneOf", "anyOf": "AnyOf"}
+_STEPS = {"items": "Item", "additionalProperties": "Value"}
+# Names a class must not take: the module imports them, or they would shadow what Python or the
+# package's own base module provide.
+_RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
+    "Annotated", "Any", "ApiModel", "AwareDatetime", "ConfigDict", "Enum", "Field", "FileInput", "IntEnum",
+    "Literal", "OpenEnum", "OpenFloatEnum", "OpenIntEnum", "RootModel", "TypeAliasType",
+}
+
+
+def readable_names(source: str, models: list[dict[str, Any]], document: Any) -> tuple[str, list[tuple[str, str]]]:
+    """The module with nested schemas' classes renamed, and (schema pointer, class) for each model of
+    datamodel-code-generator's metadata, in its order, with the new names."""
+    pointers = [(str(m["source_ref"]).lstrip("#"), str(m["class_name"])) for m in models]
+    class_at: dict[str, str] = {}
+    for pointer, name in pointers:
+        class_at.setdefault(pointer, name)
+    reserved = _RESERVED | _imported_names(source)
+    owner_of = {pointer: _owner(pointer, class_at) for pointer, _ in pointers}
+
+    def prefixed(name: str, owner: str) -> bool:
+        return name.startswith(owner) and not name[len(owner):].isdigit() and name != owner
+
+    generic: dict[str, str] = {}  # class -> its pointer, for nested classes named as if they stood alone
+    for pointer, name in pointers:
+        owner = owner_of[pointer]
+        if owner is not None and name not in generic and not prefixed(name, class_at[owner]) \
+                and not _titled(document, pointer):
+            generic[name] = pointer
+    taken = {name for _, name in pointers} - set(generic)
+    renames: dict[str, str] = {}
+    for pointer, name in pointers:  # top-level schemas numbered for a name a nested class held
+        own = _reclaimed(pointer, name)
+        if own and own not in taken and own not in reserved and name not in renames and name not in generic:
+            renames[name] = own
+            taken = (taken - {name}) | {own}
+    for pointer, name in pointers:
+        owner = owner_of[pointer]
+        if owner is None or name in renames:
+            continue
+        old_owner, new_owner = class_at[owner], renames.get(class_at[owner], class_at[owner])
+        if name in generic:
+            wanted = new_owner + _suffix(pointer[len(owner):])
+        elif new_owner != old_owner and prefixed(name, old_owner):
+            wanted = new_owner + name[len(old_owner):]
+        else:
+            continue
+        new = _unique(wanted, taken | reserved)
+        if name != new:
+            taken = (taken - {name}) | {new}
+            renames[name] = new
+    return rename_classes(source, renames), [(p, renames.get(n, n)) for p, n in pointers]
+
+
+def _owner(pointer: str, class_at: dict[str, str]) -> str | None:
+    """The outermost schema above `pointer` that has a class of its own."""
+    tokens = pointer.split("/")
+    for end in range(2, len(tokens)):
+        candidate = "/".join(tokens[:end])
+        if candidate in class_at:
+            return candidate
+    return None
+
+
+def _suffix(tail: str) -> str:
+    """The path from an owner to a nested schema as a name: its property names, `Item` for array items,
+    `Value` for map values, and the combinator and position only where nothing more specific follows."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in tail.strip("/").split("/")]
+    parts: list[str] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token == "properties" and index + 1 < len(tokens):
+            parts.append(_camel(tokens[index + 1]))
+            index += 2
+        elif token in _COMBINATORS and index + 1 < len(tokens):
+            if index + 2 >= len(tokens):  # the schema is the part itself: its position is its name
+                parts.append(_COMBINATORS[token] + tokens[index + 1])
+            index += 2
+        else:
+            parts.append(_STEPS.get(token, _camel(token)))
+            index += 1
+    return "".join(parts)
+
+
+def _camel(text: str) -> str:
+    return "".join(word[:1].upper() + word[1:] for word in re.split(r"[^0-9A-Za-z]+", text) if word)
+
+
+def _reclaimed(pointer: str, name: str) -> str | None:
+    """A top-level schema's class name without the number datamodel-code-generator added to it."""
+    tokens = pointer.split("/")
+    if len(tokens) != 4 or tokens[1:3] != ["components", "schemas"]:
+        return None
+    digits = re.search(r"[0-9]+$", name)
+    if digits is None or tokens[3].endswith(digits.group()) or not name[: digits.start()]:
+        return None
+    return name[: digits.start()]
+
+
+def _unique(name: str, taken: Iterable[str]) -> str:
+    used = set(taken)
+    if name not in used:
+        return name
+    number = 1
+    while f"{name}{number}" in used:
+        number += 1
+    return f"{name}{number}"
+
+
+def _titled(document: Any, pointer: str) -> bool:
+    node = document
+    for token in pointer.strip("/").split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return False
+    return isinstance(node, dict) and isinstance(node.get("title"), str)
+
+
+def _imported_names(source: str) -> set[str]:
+    return {alias.asname or alias.name for node in ast.parse(source).body if isinstance(node, ast.ImportFrom)
+            for alias in node.names}
