@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.models.naming import readable_names
+from generator.models.unions import plain_union_members
 from generator.problems import escape_pointer_token
 from generator.spec.merge import HTTP_METHODS
 
@@ -101,7 +102,9 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
     models = metadata.get("models", [])
-    source, named = readable_names(source, models, document)
+    schemas = {m["class_name"] for m in models if str(m["source_ref"]).count("/") == 3}  # components/schemas/X
+    source, unwrapped = plain_union_members(source, kept=schemas)
+    source, named = readable_names(source, [m for m in models if m["class_name"] not in unwrapped], document)
     class_by_pointer = dict(named)
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)
