@@ -25,25 +25,31 @@ def _mypy(tmp_path, out, *targets: str) -> None:
 
 def test_nested_schemas_are_named_after_their_owner_and_place(tmp_path):
     """Inline enums in allOf parts and schemas reached by a $ref into another schema are named after
-    the schema holding them, not `Type`, `Model1` or `Field0`; the schema called `Model` keeps its name."""
+    the schema holding them, not `Type`, `Model1` or `Field0`; the schema called `Model` keeps its name;
+    a schema reached both ways is one class, so an instance built for one place fits the other."""
     out = _generate(tmp_path, "nested_names.yaml", "nested")
-    probe = textwrap.dedent("""
+    (out / "use.py").write_text(textwrap.dedent("""
         import nested.models as m
+
         print(" ".join(sorted(m.__all__)))
         a = m.Average.model_validate({"model": "ewma", "type": "average", "name": "n"})
         print(type(a.model).__name__, a.model.value, m.Model.model_validate({"size": 2}).size)
         h = m.Holder.model_validate({"part": {"color": "red", "type": "tag"}, "first": {"key": "k"}})
+        assert h.part is not None
         print(type(h.part).__name__, type(h.part.type).__name__, type(h.first).__name__)
-    """)
-    run = subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True)
+        choice = m.Choice.model_validate({"key": "k"}).root
+        assert isinstance(choice, m.ChoiceOneOf0)
+        print(m.Holder(first=choice, part=m.TagAllOf1(type=m.TagType.TAG)).first is choice)
+    """))
+    run = subprocess.run([sys.executable, "use.py"], cwd=out, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    names, average, holder = run.stdout.splitlines()
-    assert names.split() == ["Average", "AverageModel", "AverageType", "Base", "Choice", "ChoiceChoice",
-                             "ChoiceChoice1", "ChoiceOneOf0", "Holder", "Model", "Tag", "TagAllOf1", "TagType",
-                             "TagType1"]
+    names, average, holder, same = run.stdout.splitlines()
+    assert names.split() == ["Average", "AverageModel", "AverageType", "Base", "Choice", "ChoiceOneOf0",
+                             "ChoiceOneOf1", "Holder", "Model", "Tag", "TagAllOf1", "TagType"]
     assert average == "AverageModel ewma 2"
-    assert holder == "TagAllOf1 TagType1 ChoiceOneOf0"
-    _mypy(tmp_path, out, "nested")
+    assert holder == "TagAllOf1 TagType ChoiceOneOf0"
+    assert same == "True"
+    _mypy(tmp_path, out, "nested", "use.py")
 
 
 def test_constrained_members_of_unions_take_and_give_plain_values(tmp_path):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.models.duplicates import merge_duplicates
 from generator.models.naming import readable_names
 from generator.models.unions import plain_union_members
 from generator.problems import escape_pointer_token
@@ -104,7 +105,9 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
     models = metadata.get("models", [])
     schemas = {m["class_name"] for m in models if str(m["source_ref"]).count("/") == 3}  # components/schemas/X
     source, unwrapped = plain_union_members(source, kept=schemas)
-    source, named = readable_names(source, [m for m in models if m["class_name"] not in unwrapped], document)
+    pointers = [(str(m["source_ref"]).lstrip("#"), m["class_name"]) for m in models if m["class_name"] not in unwrapped]
+    source, copies = merge_duplicates(source, pointers)
+    source, named = readable_names(source, [(p, copies.get(c, c)) for p, c in pointers], document)
     class_by_pointer = dict(named)
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)

@@ -29,26 +29,25 @@ _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
 }
 
 
-def readable_names(source: str, models: list[dict[str, Any]], document: Any) -> tuple[str, list[tuple[str, str]]]:
-    """The module with nested schemas' classes renamed, and (schema pointer, class) for each model of
-    datamodel-code-generator's metadata, in its order, with the new names."""
-    pointers = [(str(m["source_ref"]).lstrip("#"), str(m["class_name"])) for m in models]
+def readable_names(source: str, pointers: list[tuple[str, str]], document: Any) -> tuple[str, list[tuple[str, str]]]:
+    """The module with nested schemas' classes renamed, and `pointers` ((schema pointer, class) in
+    datamodel-code-generator's order) with the new names."""
     class_at: dict[str, str] = {}
     for pointer, name in pointers:
         class_at.setdefault(pointer, name)
     reserved = _RESERVED | _imported_names(source)
-    owner_of = {pointer: _owner(pointer, class_at) for pointer, _ in pointers}
+    base_of = {pointer: _base(pointer, name, class_at) for pointer, name in pointers}
 
     def prefixed(name: str, owner: str) -> bool:
         return name.startswith(owner) and not name[len(owner):].isdigit() and name != owner
 
-    generic: dict[str, str] = {}  # class -> its pointer, for nested classes named as if they stood alone
+    generic: set[str] = set()  # nested classes named as if they stood alone, or after their owner twice
     for pointer, name in pointers:
-        owner = owner_of[pointer]
-        if owner is not None and name not in generic and not prefixed(name, class_at[owner]) \
-                and not _titled(document, pointer):
-            generic[name] = pointer
-    taken = {name for _, name in pointers} - set(generic)
+        base = base_of[pointer]
+        if base is not None and not _titled(document, pointer) \
+                and (not prefixed(name, base[1]) or name.startswith(base[1] * 2)):
+            generic.add(name)
+    taken = {name for _, name in pointers} - generic
     renames: dict[str, str] = {}
     for pointer, name in pointers:  # top-level schemas numbered for a name a nested class held
         own = _reclaimed(pointer, name)
@@ -56,10 +55,11 @@ def readable_names(source: str, models: list[dict[str, Any]], document: Any) -> 
             renames[name] = own
             taken = (taken - {name}) | {own}
     for pointer, name in pointers:
-        owner = owner_of[pointer]
-        if owner is None or name in renames:
+        base = base_of[pointer]
+        if base is None or name in renames:
             continue
-        old_owner, new_owner = class_at[owner], renames.get(class_at[owner], class_at[owner])
+        owner, old_owner = base
+        new_owner = renames.get(old_owner, old_owner)
         if name in generic:
             wanted = new_owner + _suffix(pointer[len(owner):])
         elif new_owner != old_owner and prefixed(name, old_owner):
@@ -73,13 +73,20 @@ def readable_names(source: str, models: list[dict[str, Any]], document: Any) -> 
     return rename_classes(source, renames), [(p, renames.get(n, n)) for p, n in pointers]
 
 
-def _owner(pointer: str, class_at: dict[str, str]) -> str | None:
-    """The outermost schema above `pointer` that has a class of its own."""
+def _base(pointer: str, name: str, class_at: dict[str, str]) -> tuple[str, str] | None:
+    """The schema a nested one is named after, and its class name: the outermost schema above it that has
+    a class; for a top-level schema without a class of its own (its root was folded into its users), the
+    name datamodel-code-generator doubled in front of its members' (`ChoiceChoice1`)."""
     tokens = pointer.split("/")
     for end in range(2, len(tokens)):
         candidate = "/".join(tokens[:end])
         if candidate in class_at:
-            return candidate
+            return candidate, class_at[candidate]
+    if len(tokens) > 4 and tokens[1:3] == ["components", "schemas"]:
+        key = re.sub(r"[^0-9a-z]", "", tokens[3].lower())
+        for size in range(1, len(name) // 2 + 1):
+            if name[:size] == name[size : 2 * size] and name[:size].lower() == key:
+                return "/".join(tokens[:4]), name[:size]
     return None
 
 
@@ -123,10 +130,11 @@ def _unique(name: str, taken: Iterable[str]) -> str:
     used = set(taken)
     if name not in used:
         return name
-    number = 1
-    while f"{name}{number}" in used:
+    joint = "_" if name[-1:].isdigit() else ""  # TagAllOf1_2, not TagAllOf12
+    number = 1 if not joint else 2
+    while f"{name}{joint}{number}" in used:
         number += 1
-    return f"{name}{number}"
+    return f"{name}{joint}{number}"
 
 
 def _titled(document: Any, pointer: str) -> bool:

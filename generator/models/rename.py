@@ -25,3 +25,18 @@ def rename_classes(source: str, renames: dict[str, str]) -> str:
         text = lines[line - 1].encode("utf-8")
         lines[line - 1] = (text[:start] + new.encode("utf-8") + text[end:]).decode("utf-8")
     return "".join(lines)
+
+
+def drop_classes(source: str, names: set[str]) -> str:
+    """The module without the definitions of `names`, nor the `X.model_rebuild()` calls on them."""
+    if not names:
+        return source
+    lines = source.splitlines(keepends=True)
+    for node in reversed(ast.parse(source).body):
+        called = node.value.func.value.id if (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name)) else None
+        if (isinstance(node, ast.ClassDef) and node.name in names) or called in names:
+            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            del lines[start - 1 : node.end_lineno or node.lineno]
+    return "".join(lines)
