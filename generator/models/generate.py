@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.models.duplicates import merge_duplicates
-from generator.models.naming import readable_names
-from generator.models.unions import plain_union_members
+from generator.models.readable import readable_models
 from generator.problems import escape_pointer_token
 from generator.spec.merge import HTTP_METHODS
 
@@ -102,13 +100,7 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
-    models = metadata.get("models", [])
-    schemas = {m["class_name"] for m in models if str(m["source_ref"]).count("/") == 3}  # components/schemas/X
-    source, unwrapped = plain_union_members(source, kept=schemas)
-    pointers = [(str(m["source_ref"]).lstrip("#"), m["class_name"]) for m in models if m["class_name"] not in unwrapped]
-    source, copies = merge_duplicates(source, pointers)
-    source, named = readable_names(source, [(p, copies.get(c, c)) for p, c in pointers], document)
-    class_by_pointer = dict(named)
+    source, class_by_pointer = readable_models(source, metadata.get("models", []), document)
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)
     source = _use_package_base(source, ("FileInput",) if file_fields else ())

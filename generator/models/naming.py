@@ -3,9 +3,10 @@
 datamodel-code-generator names a schema nested in an `allOf` part, or one reached by a `$ref` into
 another schema (`#/components/schemas/Tag/allOf/0`), as if it stood alone: `Type53`, `Datum3`, `Field0`.
 Such a class here takes its owner's name (the outermost schema that has a class) and the path from the
-owner to it: `ElisionTokenFilterType`, `TagAllOf0`. A top-level schema numbered only because a nested one
-took its name first (`Model4`) gets its own name back. Classes named from a `title`, and those already
-prefixed with their owner's name, keep their names.
+owner to it: `ElisionTokenFilterType`, `TagAllOf0`; so do members it named after their owner twice
+(`ChoiceChoice1` becomes `ChoiceOneOf1`). A top-level schema numbered only because a nested one took its
+name first (`Model4`) gets its own name back. Classes named from a `title`, and those already prefixed
+with their owner's name, keep their names.
 """
 
 from __future__ import annotations
