@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 
+_FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "serialization_alias", "discriminator"}
+
 
 def plain_union_members(source: str, kept: set[str]) -> tuple[str, set[str]]:
     """The module with constrained-primitive wrappers replaced by their annotated type where they are union
@@ -65,6 +67,8 @@ def _constrained_root(node: ast.ClassDef, classes: set[str]) -> ast.expr | None:
         return None
     inner, constraint = annotation.slice.elts
     if not (isinstance(constraint, ast.Call) and isinstance(constraint.func, ast.Name) and constraint.func.id == "Field"):
+        return None
+    if constraint.args or any(k.arg in _FIELD_ONLY for k in constraint.keywords):  # meaningless inside a union
         return None
     if any(isinstance(n, ast.Name) and n.id in classes for n in ast.walk(inner)):
         return None
