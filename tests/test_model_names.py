@@ -24,8 +24,9 @@ def _mypy(tmp_path, out, *targets: str) -> None:
 
 
 def test_nested_schemas_are_named_after_their_owner_and_place(tmp_path):
-    """Inline enums in allOf parts and schemas reached by a $ref into another schema are named after
-    the schema holding them, not `Type`, `Model1` or `Field0`; the schema called `Model` keeps its name;
+    """Inline enums in allOf parts, schemas reached by a $ref into another schema and those inside a
+    response component are named after what holds them, not `Type`, `Model1`, `Field0` or `Schema`; the
+    schema called `Model` keeps its name;
     a schema reached both ways is one class, so an instance built for one place fits the other."""
     out = _generate(tmp_path, "nested_names.yaml", "nested")
     (out / "use.py").write_text(textwrap.dedent("""
@@ -45,7 +46,7 @@ def test_nested_schemas_are_named_after_their_owner_and_place(tmp_path):
     assert run.returncode == 0, run.stderr
     names, average, holder, same = run.stdout.splitlines()
     assert names.split() == ["Average", "AverageModel", "AverageType", "Base", "Choice", "ChoiceOneOf0",
-                             "ChoiceOneOf1", "Holder", "Model", "Tag", "TagAllOf1", "TagType"]
+                             "ChoiceOneOf1", "Holder", "Model", "NotFoundResponse", "Tag", "TagAllOf1", "TagType"]
     assert average == "AverageModel ewma 2"
     assert holder == "TagAllOf1 TagType ChoiceOneOf0"
     assert same == "True"

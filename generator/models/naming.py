@@ -21,7 +21,8 @@ from typing import Any
 from generator.models.rename import rename_classes
 
 _COMBINATORS = {"allOf": "AllOf", "oneOf": "OneOf", "anyOf": "AnyOf"}
-_STEPS = {"items": "Item", "additionalProperties": "Value"}
+_STEPS = {"items": "Item", "additionalProperties": "Value", "schema": ""}
+_COMPONENT_KINDS = {"responses": "Response", "requestBodies": "Body", "parameters": "Parameter", "headers": "Header"}
 # Names a class must not take: the module imports them, or they would shadow what Python or the
 # package's own base module provide.
 _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
@@ -76,13 +77,19 @@ def readable_names(source: str, pointers: list[tuple[str, str]], document: Any) 
 
 def _base(pointer: str, name: str, class_at: dict[str, str]) -> tuple[str, str] | None:
     """The schema a nested one is named after, and its class name: the outermost schema above it that has
-    a class; for a top-level schema without a class of its own (its root was folded into its users), the
-    name datamodel-code-generator doubled in front of its members' (`ChoiceChoice1`)."""
+    a class; else the response, body, parameter or header component holding it (`NotFoundResponse`); for
+    a top-level schema without a class of its own (its root was folded into its users), the name
+    datamodel-code-generator doubled in front of its members' (`ChoiceChoice1`)."""
     tokens = pointer.split("/")
     for end in range(2, len(tokens)):
         candidate = "/".join(tokens[:end])
         if candidate in class_at:
             return candidate, class_at[candidate]
+    if len(tokens) > 4 and tokens[1] == "components" and tokens[2] in _COMPONENT_KINDS:
+        # a schema inside a response, body, parameter or header component: named after that component
+        key = _camel(tokens[3].replace("~1", "/").replace("~0", "~"))
+        kind = _COMPONENT_KINDS[tokens[2]]
+        return "/".join(tokens[:4]), key if key.lower().endswith(kind.lower()) else key + kind
     if len(tokens) > 4 and tokens[1:3] == ["components", "schemas"]:
         key = re.sub(r"[^0-9a-z]", "", tokens[3].lower())
         for size in range(1, len(name) // 2 + 1):
@@ -101,6 +108,8 @@ def _suffix(tail: str) -> str:
         token = tokens[index]
         if token == "properties" and index + 1 < len(tokens):
             parts.append(_camel(tokens[index + 1]))
+            index += 2
+        elif token == "content" and index + 1 < len(tokens):  # the media type adds nothing a user needs
             index += 2
         elif token in _COMBINATORS and index + 1 < len(tokens):
             if index + 2 >= len(tokens):  # the schema is the part itself: its position is its name
