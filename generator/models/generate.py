@@ -100,7 +100,7 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
-    source, class_by_pointer = readable_models(source, metadata.get("models", []), document)
+    source, class_by_pointer = readable_models(source, metadata.get("models", []))
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)
     source = _use_package_base(source, ("FileInput",) if file_fields else ())

@@ -5,8 +5,8 @@ another schema (`#/components/schemas/Tag/allOf/0`), as if it stood alone: `Type
 Such a class here takes its owner's name (the outermost schema that has a class) and the path from the
 owner to it: `ElisionTokenFilterType`, `TagAllOf0`; so do members it named after their owner twice
 (`ChoiceChoice1` becomes `ChoiceOneOf1`). A top-level schema numbered only because a nested one took its
-name first (`Model4`) gets its own name back. Classes named from a `title`, and those already prefixed
-with their owner's name, keep their names.
+name first (`Model4`) gets its own name back. Classes already prefixed with their owner's name keep their
+names.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import builtins
 import keyword
 import re
 from collections.abc import Iterable
-from typing import Any
 
 from generator.models.rename import rename_classes
 
@@ -31,7 +30,7 @@ _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
 }
 
 
-def readable_names(source: str, pointers: list[tuple[str, str]], document: Any) -> tuple[str, list[tuple[str, str]]]:
+def readable_names(source: str, pointers: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
     """The module with nested schemas' classes renamed, and `pointers` ((schema pointer, class) in
     datamodel-code-generator's order) with the new names."""
     class_at: dict[str, str] = {}
@@ -46,8 +45,7 @@ def readable_names(source: str, pointers: list[tuple[str, str]], document: Any) 
     generic: set[str] = set()  # nested classes named as if they stood alone, or after their owner twice
     for pointer, name in pointers:
         base = base_of[pointer]
-        if base is not None and not _titled(document, pointer) \
-                and (not prefixed(name, base[1]) or name.startswith(base[1] * 2)):
+        if base is not None and (not prefixed(name, base[1]) or name.startswith(base[1] * 2)):
             generic.add(name)
     taken = {name for _, name in pointers} - generic
     renames: dict[str, str] = {}
@@ -145,19 +143,6 @@ def _unique(name: str, taken: Iterable[str]) -> str:
     while f"{name}{joint}{number}" in used:
         number += 1
     return f"{name}{joint}{number}"
-
-
-def _titled(document: Any, pointer: str) -> bool:
-    node = document
-    for token in pointer.strip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return False
-    return isinstance(node, dict) and isinstance(node.get("title"), str)
 
 
 def _imported_names(source: str) -> set[str]:

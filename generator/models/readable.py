@@ -10,7 +10,7 @@ from generator.models.naming import readable_names
 from generator.models.unions import plain_union_members
 
 
-def readable_models(source: str, models: list[dict[str, Any]], document: Any) -> tuple[str, dict[str, str]]:
+def readable_models(source: str, models: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
     """The module reshaped, and for each schema pointer the class made from it (given the metadata
     datamodel-code-generator emits: one entry per class, with the pointer it came from)."""
     top_level = {m["class_name"] for m in models if str(m["source_ref"]).count("/") == 3}  # #/components/schemas/X
@@ -18,5 +18,5 @@ def readable_models(source: str, models: list[dict[str, Any]], document: Any) ->
     pointers = [(str(m["source_ref"]).lstrip("#"), str(m["class_name"])) for m in models
                 if m["class_name"] not in unwrapped]
     source, copies = merge_duplicates(source, pointers)
-    source, named = readable_names(source, [(p, copies.get(c, c)) for p, c in pointers], document)
+    source, named = readable_names(source, [(p, copies.get(c, c)) for p, c in pointers])
     return source, dict(named)
