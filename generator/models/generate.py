@@ -12,6 +12,7 @@ from typing import Any
 
 from generator.models.defaults import fit_defaults
 from generator.models.overrides import reconcile_overrides
+from generator.models.readable import readable_models
 from generator.problems import escape_pointer_token
 from generator.spec.merge import HTTP_METHODS
 
@@ -101,8 +102,8 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
+    source, class_by_pointer = readable_models(source, metadata.get("models", []))
     source = fit_defaults(source)
-    class_by_pointer = {m["source_ref"].lstrip("#"): m["class_name"] for m in metadata.get("models", [])}
     uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
     source, file_fields = _file_inputs(source, uploads)
     source = reconcile_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))
