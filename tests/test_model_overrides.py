@@ -97,7 +97,7 @@ def test_allof_parts_that_define_a_field_differently_are_flattened(tmp_path):
         except pydantic.ValidationError:
             print("refused")
     """)
-    assert lines == ["AddressAddress3 address CANADA",
+    assert lines == ["AddressAddressAnyOf0_2 address CANADA",
                      '{"object":"address","name":"n","company":null,"country":"CANADA"}',
                      '{"object":"address","name":null,"company":"c","country":"FRANCE"}',
                      "refused"]
