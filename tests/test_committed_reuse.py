@@ -26,6 +26,17 @@ def clone(request, tmp_path, monkeypatch):
     return target
 
 
+_COUNTING: list["Work"] = []
+
+
+@pytest.fixture(autouse=True)
+def _stop_counting():
+    """A test that fails before `work.stop()` must not leave the counters patched into later tests."""
+    yield
+    while _COUNTING:
+        _COUNTING.pop().stop()
+
+
 class Work:
     """Counts what a run computes: datamodel-code-generator runs and black calls."""
 
@@ -48,6 +59,7 @@ class Work:
         self.patch = pytest.MonkeyPatch()
         self.patch.setattr(pipeline, "generate_models", counted_models)
         self.patch.setattr(format_module, "format_python", counted_format)
+        _COUNTING.append(self)
 
     def stop(self) -> None:
         self.patch.undo()

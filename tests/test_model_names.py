@@ -6,6 +6,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import FIXTURES
 from generator.cli import main
 
@@ -75,3 +77,24 @@ def test_constrained_members_of_unions_take_and_give_plain_values(tmp_path):
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == ["3 [2, True] 5 'abc'", "True"]
     _mypy(tmp_path, out, "unions", "use.py")
+
+
+@pytest.mark.parametrize("layout", ["module", "package"])
+def test_spec_text_with_unicode_line_separators_keeps_every_model_edit_in_place(tmp_path, layout):
+    """NEL, LINE SEPARATOR and form feed in descriptions and enum values (str.splitlines cuts there,
+    Python's parser does not): renamed classes, plain union members and file fields still come out right."""
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(FIXTURES / "defects" / "line_separators.yaml"), "--package", "seps",
+                 "--output", str(out), "--models", layout, "--no-cache"]) == 0
+    (out / "use.py").write_text(textwrap.dedent("""
+        import seps.models as m
+
+        thing = m.Thing.model_validate({"mark": "c\\u2028d", "kind": "thing", "size": 3})
+        assert thing.mark is m.Mark.C_D and thing.kind is m.ThingKind.THING and thing.size == 3
+        body = m.CreateThingRequest(note="a\\x85note", file=("f.txt", b"x"))
+        print(repr(m.Mark("e\\x0cf").value), body.note == "a\\x85note")
+    """))
+    run = subprocess.run([sys.executable, "use.py"], cwd=out, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["'e\\x0cf'", "True"]
+    _mypy(tmp_path, out, "seps", "use.py")

@@ -14,6 +14,7 @@ from generator.models.defaults import fit_defaults
 from generator.models.overrides import reconcile_overrides
 from generator.models.readable import readable_models
 from generator.problems import escape_pointer_token
+from generator.source_lines import code_lines
 from generator.spec.merge import HTTP_METHODS
 
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
@@ -159,7 +160,7 @@ def _file_inputs(source: str, classes: set[str]) -> tuple[str, bool]:
     object, a path or a (filename, content[, content type]) tuple as well as bytes."""
     if not classes:
         return source, False
-    lines = source.splitlines(keepends=True)
+    lines = code_lines(source)
     spots: list[tuple[int, int, int]] = []
     for node in ast.parse(source).body:
         if isinstance(node, ast.ClassDef) and node.name in classes:
@@ -229,7 +230,7 @@ def _use_package_base(source: str, extra_names: tuple[str, ...] = ()) -> str:
     Edits are placed by the module's AST: a class statement is rewritten only where it stands alone on
     its line as datamodel-code-generator writes it, and an import is dropped only when nothing uses it."""
     tree = ast.parse(source)
-    lines = source.splitlines(keepends=True)
+    lines = code_lines(source)
     names: list[str] = list(extra_names)
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and not node.keywords and not node.decorator_list:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+from generator.source_lines import code_lines
+
 
 def rename_classes(source: str, renames: dict[str, str]) -> str:
     """The module with each class in `renames` called by its new name, in its definition and wherever a
@@ -11,7 +13,7 @@ def rename_classes(source: str, renames: dict[str, str]) -> str:
     renames = {old: new for old, new in renames.items() if old != new}
     if not renames:
         return source
-    lines = source.splitlines(keepends=True)
+    lines = code_lines(source)
     spots: list[tuple[int, int, int, str]] = []  # line, start, end (UTF-8 byte offsets), new name
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ClassDef) and node.name in renames:
@@ -31,7 +33,7 @@ def drop_classes(source: str, names: set[str]) -> str:
     """The module without the definitions of `names`, nor the `X.model_rebuild()` calls on them."""
     if not names:
         return source
-    lines = source.splitlines(keepends=True)
+    lines = code_lines(source)
     for node in reversed(ast.parse(source).body):
         called = node.value.func.value.id if (
             isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import ast
 
+from generator.source_lines import code_lines
+
 _FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "serialization_alias", "discriminator"}
 
 
@@ -41,7 +43,7 @@ def plain_union_members(source: str, kept: set[str]) -> tuple[str, set[str]]:
     for node in tree.body:
         if (isinstance(node, ast.ClassDef) and node.name in removed) or _called_on(node) in removed:
             edits.append((node.lineno, 0, (node.end_lineno or node.lineno) + 1, 0, ""))
-    lines = [line.encode("utf-8") for line in source.splitlines(keepends=True)] + [b""]
+    lines = [line.encode("utf-8") for line in code_lines(source)] + [b""]
     for start_line, start, end_line, end, text in sorted(edits, reverse=True):
         head = lines[start_line - 1][:start]
         tail = lines[end_line - 1][end:] if end_line <= len(lines) else b""
