@@ -1,5 +1,5 @@
-"""The small and mid-sized published specs of the corpus: every operation a method, every module imports,
-`mypy --strict` clean. (The large ones run in bench/breadth.py.)"""
+"""The small and mid-sized published specs of the corpus, single-file and multi-file: every operation a
+method, every module imports, `mypy --strict` clean. (The large ones run in bench/breadth.py.)"""
 
 from __future__ import annotations
 
@@ -15,12 +15,20 @@ from generator.cli import main
 CORPUS = SHARED / "real" / "corpus"
 
 
-@pytest.mark.parametrize("name", ["ollama.yaml", "qdrant.json"])
+def corpus_operations(root: str) -> int:
+    """The operations under `paths` of a corpus spec, as the corpus README's table counts them (multi-file
+    specs keep their paths in other files, so the count comes from the table, not from our loader)."""
+    for line in (CORPUS / "README.md").read_text().splitlines():
+        cells = [c.strip().strip("`") for c in line.split("|")]
+        if len(cells) > 4 and (cells[1] == root or cells[3].strip("`") == root):
+            return int(cells[4])
+    raise LookupError(root)
+
+
+@pytest.mark.parametrize("name", ["ollama.yaml", "qdrant.json", "lob/lob-api-public.yml",
+                                  "equinix-metal/openapi3.yaml"])
 def test_corpus_spec_generates_a_complete_type_clean_client(name, tmp_path):
     import ast
-    import json
-
-    import yaml
 
     spec = CORPUS / name
     if not spec.exists():
@@ -28,10 +36,7 @@ def test_corpus_spec_generates_a_complete_type_clean_client(name, tmp_path):
     out = tmp_path / "out"
     assert main(["generate", "--lenient", "--no-cache", "--spec", str(spec), "--package", "client",
                  "--output", str(out)]) == 0
-    text = spec.read_text()
-    document = json.loads(text) if name.endswith(".json") else yaml.safe_load(text)
-    verbs = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-    operations = sum(1 for item in document["paths"].values() for verb in item if verb in verbs)
+    operations = corpus_operations(name)
     methods = 0
     for module in (out / "client" / "api").glob("*.py"):
         body = ast.parse(module.read_text()).body
