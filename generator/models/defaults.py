@@ -21,7 +21,7 @@ import ast
 import json
 from typing import Any
 
-from generator.source_lines import code_lines
+from generator.source_lines import code_lines, parse_module
 
 _SCALARS: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -38,7 +38,7 @@ _MODEL, _ROOT, _ENUM = "model", "root", "enum"
 
 def fit_defaults(source: str) -> str:
     """`source` (datamodel-code-generator's models module) with every field default fitting its type."""
-    tree = ast.parse(source)
+    tree = parse_module(source)
     fitter = _Fitter(tree)
     edits: list[tuple[tuple[int, int], tuple[int, int], str]] = []
     for node in tree.body:
@@ -247,7 +247,7 @@ def _apply(source: str, edits: list[tuple[tuple[int, int], tuple[int, int], str]
 
 def _with_pydantic_names(source: str, names: list[str]) -> str:
     """`source` importing `names` from pydantic as well as what it already does."""
-    tree = ast.parse(source)
+    tree = parse_module(source)
     imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module == "pydantic"]
     if imports:
         node = imports[0]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import ast
 
-from generator.models.rename import drop_classes, rename_classes
+from generator.source_lines import parse_module
 
 
-def merge_duplicates(source: str, pointers: list[tuple[str, str]]) -> tuple[str, dict[str, str]]:
-    """The module with each copy's uses naming the class it copies, and copy -> that class."""
-    definitions = {node.name: node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)}
+def duplicate_classes(source: str, pointers: list[tuple[str, str]]) -> dict[str, str]:
+    """Each copy -> the class it copies (to be dropped, its uses naming that class instead)."""
+    definitions = {node.name: node for node in parse_module(source).body if isinstance(node, ast.ClassDef)}
     order = {name: index for index, name in enumerate(definitions)}
     by_pointer: dict[str, list[str]] = {}
     for pointer, name in pointers:
@@ -32,10 +32,7 @@ def merge_duplicates(source: str, pointers: list[tuple[str, str]]) -> tuple[str,
                 if first is not None:
                     merged[name] = first
                     changed = True
-    if not merged:
-        return source, {}
-    final = {copy: _resolve(copy, merged) for copy in merged}
-    return rename_classes(drop_classes(source, set(final)), final), final
+    return {copy: _resolve(copy, merged) for copy in merged}
 
 
 def _resolve(name: str, merged: dict[str, str]) -> str:

@@ -6,6 +6,7 @@ import ast
 import json
 import tempfile
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from generator.models.defaults import fit_defaults
 from generator.models.overrides import reconcile_overrides
 from generator.models.readable import readable_models
 from generator.problems import escape_pointer_token
-from generator.source_lines import code_lines
+from generator.source_lines import code_lines, parse_module
 from generator.spec.merge import HTTP_METHODS
 
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
@@ -103,12 +104,15 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
-    source, class_by_pointer = readable_models(source, metadata.get("models", []))
-    source = fit_defaults(source)
-    uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
-    source, file_fields = _file_inputs(source, uploads)
-    source = reconcile_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))
-    return ModelsResult(source, class_by_pointer, _class_kinds(source))
+    try:
+        source, class_by_pointer = readable_models(source, metadata.get("models", []))
+        source = fit_defaults(source)
+        uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
+        source, file_fields = _file_inputs(source, uploads)
+        source = reconcile_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))
+        return ModelsResult(source, class_by_pointer, _class_kinds(source))
+    finally:
+        parse_module.cache_clear()  # the passes shared the module's syntax tree; nothing needs it now
 
 
 def _with_operation_ids(document: dict[str, Any]) -> dict[str, Any]:
@@ -162,7 +166,7 @@ def _file_inputs(source: str, classes: set[str]) -> tuple[str, bool]:
         return source, False
     lines = code_lines(source)
     spots: list[tuple[int, int, int]] = []
-    for node in ast.parse(source).body:
+    for node in parse_module(source).body:
         if isinstance(node, ast.ClassDef) and node.name in classes:
             for statement in node.body:
                 if isinstance(statement, ast.AnnAssign):
@@ -229,9 +233,10 @@ def _use_package_base(source: str, extra_names: tuple[str, ...] = ()) -> str:
 
     Edits are placed by the module's AST: a class statement is rewritten only where it stands alone on
     its line as datamodel-code-generator writes it, and an import is dropped only when nothing uses it."""
-    tree = ast.parse(source)
+    tree = parse_module(source)
     lines = code_lines(source)
     names: list[str] = list(extra_names)
+    uses = Counter(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and not node.keywords and not node.decorator_list:
             bases = tuple(b.id for b in node.bases if isinstance(b, ast.Name))
@@ -239,12 +244,12 @@ def _use_package_base(source: str, extra_names: tuple[str, ...] = ()) -> str:
             header = f"class {node.name}({', '.join(bases)}):"
             if open_base and lines[node.lineno - 1].strip() == header:
                 lines[node.lineno - 1] = f"class {node.name}({open_base}):\n"
+                uses.subtract(bases)
                 if open_base not in names:
                     names.append(open_base)
-    edited = ast.parse("".join(lines))
-    still_used = {n.id for n in ast.walk(edited) if isinstance(n, ast.Name)}
+    still_used = {name for name, count in uses.items() if count > 0}
     future_line = 0
-    for node in edited.body:
+    for node in tree.body:  # the edits above replaced lines one for one: the tree's line numbers still hold
         if not isinstance(node, ast.ImportFrom):
             continue
         if node.module == "__future__":
@@ -268,7 +273,7 @@ def _span(node: ast.stmt) -> int:
 
 def _class_kinds(source: str) -> dict[str, str]:
     kinds: dict[str, str] = {}
-    for node in ast.parse(source).body:
+    for node in parse_module(source).body:
         if isinstance(node, ast.ClassDef):
             bases = {ast.unparse(b) for b in node.bases}
             if "OpenEnum" in bases or any("Enum" in b for b in bases):

@@ -17,7 +17,7 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from generator.models.rename import rename_classes
+from generator.source_lines import parse_module
 
 _COMBINATORS = {"allOf": "AllOf", "oneOf": "OneOf", "anyOf": "AnyOf"}
 _STEPS = {"items": "Item", "additionalProperties": "Value", "schema": ""}
@@ -30,9 +30,9 @@ _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
 }
 
 
-def readable_names(source: str, pointers: list[tuple[str, str]]) -> tuple[str, list[tuple[str, str]]]:
-    """The module with nested schemas' classes renamed, and `pointers` ((schema pointer, class) in
-    datamodel-code-generator's order) with the new names."""
+def readable_names(source: str, pointers: list[tuple[str, str]]) -> dict[str, str]:
+    """The new name of each class of a nested schema (and of a top-level one numbered for it), given the
+    module and `pointers` ((schema pointer, class) in datamodel-code-generator's order)."""
     class_at: dict[str, str] = {}
     for pointer, name in pointers:
         class_at.setdefault(pointer, name)
@@ -70,7 +70,7 @@ def readable_names(source: str, pointers: list[tuple[str, str]]) -> tuple[str, l
         if name != new:
             taken = (taken - {name}) | {new}
             renames[name] = new
-    return rename_classes(source, renames), [(p, renames.get(n, n)) for p, n in pointers]
+    return renames
 
 
 def _base(pointer: str, name: str, class_at: dict[str, str]) -> tuple[str, str] | None:
@@ -146,5 +146,5 @@ def _unique(name: str, taken: Iterable[str]) -> str:
 
 
 def _imported_names(source: str) -> set[str]:
-    return {alias.asname or alias.name for node in ast.parse(source).body if isinstance(node, ast.ImportFrom)
+    return {alias.asname or alias.name for node in parse_module(source).body if isinstance(node, ast.ImportFrom)
             for alias in node.names}

@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from generator.source_lines import code_lines
+from generator.source_lines import code_lines, parse_module
 
 # Bases outside the module whose instances are also instances of these builtins (for mypy too).
 _NOMINAL: dict[str, set[str]] = {
@@ -52,7 +52,7 @@ class _Module:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.tree = ast.parse(source)
+        self.tree = parse_module(source)
         self.lines = code_lines(source)
         self.classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
         self.position = {name: index for index, name in enumerate(self.classes)}
@@ -356,7 +356,7 @@ def _fields_only(node: ast.ClassDef) -> bool:
 
 
 def _import_literal(source: str) -> str:
-    tree = ast.parse(source)
+    tree = parse_module(source)
     lines = code_lines(source)
     after = 0
     for node in tree.body:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.models.duplicates import merge_duplicates
+from generator.models.duplicates import duplicate_classes
 from generator.models.naming import readable_names
+from generator.models.rename import rename_classes
 from generator.models.unions import plain_union_members
 
 
@@ -17,6 +18,10 @@ def readable_models(source: str, models: list[dict[str, Any]]) -> tuple[str, dic
     source, unwrapped = plain_union_members(source, kept=top_level)
     pointers = [(str(m["source_ref"]).lstrip("#"), str(m["class_name"])) for m in models
                 if m["class_name"] not in unwrapped]
-    source, copies = merge_duplicates(source, pointers)
-    source, named = readable_names(source, [(p, copies.get(c, c)) for p, c in pointers])
-    return source, dict(named)
+    copies = duplicate_classes(source, pointers)
+    pointers = [(p, copies.get(c, c)) for p, c in pointers]
+    renames = readable_names(source, pointers)
+    # one edit of the text: copies dropped, their uses and the renamed classes under their final names
+    renames.update({copy: renames.get(kept, kept) for copy, kept in copies.items()})
+    source = rename_classes(source, renames, drop=set(copies))
+    return source, {p: renames.get(c, c) for p, c in pointers}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from generator.source_lines import code_lines
+from generator.source_lines import code_lines, parse_module
 
 _FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "serialization_alias", "discriminator"}
 
@@ -19,21 +19,21 @@ _FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "seria
 def plain_union_members(source: str, kept: set[str]) -> tuple[str, set[str]]:
     """The module with constrained-primitive wrappers replaced by their annotated type where they are union
     members, and the wrappers removed (those in `kept` stay defined)."""
-    tree = ast.parse(source)
+    tree = parse_module(source)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     wrapped = {node.name: annotation for node in tree.body
                if isinstance(node, ast.ClassDef) and (annotation := _constrained_root(node, classes)) is not None}
     if not wrapped:
         return source, set()
     members: list[ast.Name] = []
-    other_uses: set[str] = set()
+    uses: list[ast.Name] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
             members += [side for side in (node.left, node.right) if isinstance(side, ast.Name) and side.id in wrapped]
+        elif isinstance(node, ast.Name) and node.id in wrapped:
+            uses.append(node)
     in_unions = {id(name) for name in members}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in wrapped and id(node) not in in_unions:
-            other_uses.add(node.id)
+    other_uses = {node.id for node in uses if id(node) not in in_unions}
     removed = {name for name in wrapped if name not in other_uses and name not in kept}
     # every edit replaces a span of the text; applied from the end, earlier offsets stay valid
     edits: list[tuple[int, int, int, int, str]] = []  # start line, start column, end line, end column, text
