@@ -15,6 +15,7 @@ from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import Cache, NoCache
 from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
+from generator.gc_policy import batch_collection
 from generator.problems import SpecError, TemplateError
 from generator.progress import Progress
 from generator.output.write import OutputConflict
@@ -279,7 +280,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     try:
-        return COMMANDS[args.command](args)
+        with batch_collection():
+            return COMMANDS[args.command](args)
     except SpecError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

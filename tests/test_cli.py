@@ -138,3 +138,14 @@ def test_bundled_specs_validate(capsys, monkeypatch):
     assert main(["validate"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out == ["specs/datadog-incidents: valid", "specs/onetrust-incidents: valid", "specs/plane-work-items: valid"]
+
+
+def test_a_command_run_in_process_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """The CLI paces the collector for its batch work; a program or test runner calling `main` keeps its own."""
+    import gc
+
+    before = gc.get_threshold()
+    assert main(["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(tmp_path / "out"),
+                 "--no-cache"]) == 0
+    assert main(["validate", "--spec", str(tmp_path / "missing")]) != 0
+    assert gc.get_threshold() == before
