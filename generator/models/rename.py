@@ -1,4 +1,4 @@
-"""Renaming and dropping classes in a models module by its AST: every place a class name is defined or used."""
+"""Renaming and dropping classes in a models module by its AST, wherever a class name is defined or used."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def rename_classes(source: str, renames: dict[str, str], drop: frozenset[str] | 
     lines = code_lines(source)
     dropped: list[tuple[int, int]] = []  # first and last line of each statement to delete
     for node in tree.body:
-        if (isinstance(node, ast.ClassDef) and node.name in drop) or _rebuilt(node) in drop:
+        if (isinstance(node, ast.ClassDef) and node.name in drop) or called_on(node) in drop:
             start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
             dropped.append((start, node.end_lineno or node.lineno))
     spots: list[tuple[int, int, int, str]] = []  # line, start, end (UTF-8 byte offsets), new name
@@ -39,8 +39,8 @@ def rename_classes(source: str, renames: dict[str, str], drop: frozenset[str] | 
     return "".join(lines)
 
 
-def _rebuilt(node: ast.stmt) -> str | None:
-    """`X` for a statement `X.model_rebuild()` (or any `X.method(...)` call statement)."""
+def called_on(node: ast.stmt) -> str | None:
+    """`X` for the statement `X.method(...)` (as `X.model_rebuild()`); None for any other statement."""
     if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
             and isinstance(node.value.func, ast.Attribute) and isinstance(node.value.func.value, ast.Name)):
         return node.value.func.value.id

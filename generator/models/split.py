@@ -16,6 +16,7 @@ import ast
 import keyword
 from collections.abc import Iterable
 
+from generator.models.rename import called_on
 from generator.naming import snake_case
 from generator.source_lines import code_lines
 
@@ -38,7 +39,7 @@ def split_models(source: str, header: str) -> dict[str, str]:
     trailing: dict[str, list[str]] = {}  # class -> statements after all classes (`X.model_rebuild()`)
     for node in tree.body:
         if isinstance(node, ast.Expr):
-            owner = _called_on(node)
+            owner = called_on(node)
             if owner not in classes:
                 raise ValueError(f"unexpected statement in the models module: {ast.unparse(node)}")
             trailing.setdefault(owner, []).append(_segment(lines, node))
@@ -94,14 +95,6 @@ def _bundles(groups: list[list[str]], depends: dict[str, list[str]]) -> list[tup
     for index, group in enumerate(groups):  # in Tarjan's order, so what a class refers to comes first
         members.setdefault(root[index], []).append(group)
     return [(groups[lead][0], bundle) for lead, bundle in members.items()]
-
-
-def _called_on(node: ast.Expr) -> str | None:
-    """`X` for the statement `X.method(...)`."""
-    call = node.value
-    if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name):
-        return call.func.value.id
-    return None
 
 
 def _defined_name(node: ast.stmt) -> str | None:

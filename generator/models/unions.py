@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 
+from generator.models.rename import called_on
 from generator.source_lines import code_lines, parse_module
 
 _FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "serialization_alias", "discriminator"}
@@ -41,7 +42,7 @@ def plain_union_members(source: str, kept: set[str]) -> tuple[str, set[str]]:
         edits.append((name.lineno, name.col_offset, name.lineno, name.end_col_offset or name.col_offset,
                       ast.unparse(wrapped[name.id])))
     for node in tree.body:
-        if (isinstance(node, ast.ClassDef) and node.name in removed) or _called_on(node) in removed:
+        if (isinstance(node, ast.ClassDef) and node.name in removed) or called_on(node) in removed:
             edits.append((node.lineno, 0, (node.end_lineno or node.lineno) + 1, 0, ""))
     lines = [line.encode("utf-8") for line in code_lines(source)] + [b""]
     for start_line, start, end_line, end, text in sorted(edits, reverse=True):
@@ -75,12 +76,3 @@ def _constrained_root(node: ast.ClassDef, classes: set[str]) -> ast.expr | None:
     if any(isinstance(n, ast.Name) and n.id in classes for n in ast.walk(inner)):
         return None
     return annotation
-
-
-def _called_on(node: ast.stmt) -> str | None:
-    """`X` for a module-level `X.model_rebuild()`."""
-    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-        func = node.value.func
-        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            return func.value.id
-    return None
