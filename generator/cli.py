@@ -46,6 +46,12 @@ def _parser() -> argparse.ArgumentParser:
                        f"past {SPLIT_MODELS_OVER} models)")
         p.add_argument("--cache-dir", type=Path, help=f"cache folder (default: {DEFAULT_CACHE_DIR} beside the config, "
                        "or $CLIENTSMITH_CACHE_DIR)")
+        add_overlay_arg(p)
+
+    def add_overlay_arg(p: argparse.ArgumentParser, flag: str = "--overlay", dest: str = "overlay",
+                        text: str = "an Overlay 1.0 file applied after merging (repeatable: in order; after the "
+                        "configured ones)") -> None:
+        p.add_argument(flag, dest=dest, type=Path, action="append", default=[], metavar="FILE", help=text)
 
     add_target_args(sub.add_parser("generate", help="regenerate every configured client, or one given by --spec"))
     add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
@@ -54,10 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     validate.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
     validate.add_argument("--config", type=Path, default=Path("pyproject.toml"))
+    add_overlay_arg(validate)
     ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
     ir.add_argument("spec", type=Path)
     ir.add_argument("--package", default="client")
     ir.add_argument("--distribution", help="pip name (default from --package)")
+    add_overlay_arg(ir)
     diff = sub.add_parser("diff", help="what changes for callers of the generated client between two specs")
     diff.add_argument("old", type=Path, help="the spec before: a file or a folder of fragments")
     diff.add_argument("new", type=Path, help="the spec after")
@@ -70,11 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
     diff.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
     diff.add_argument("--cache-dir", type=Path, help="cache folder")
+    add_overlay_arg(diff, text="an Overlay 1.0 file applied to both specs (repeatable: in order)")
+    add_overlay_arg(diff, "--old-overlay", "old_overlay", "applied to OLD instead of the --overlay files")
+    add_overlay_arg(diff, "--new-overlay", "new_overlay", "applied to NEW instead of the --overlay files")
     bundle = sub.add_parser("bundle", help="write the merged single-file spec")
     bundle.add_argument("spec", type=Path)
     bundle.add_argument("-o", "--output", type=Path, required=True)
     bundle.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     bundle.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
+    add_overlay_arg(bundle)
     return parser
 
 
@@ -94,6 +106,7 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
                 lenient=args.lenient,
                 allow_remote_refs=args.allow_remote_refs,
                 models=args.models or "auto",
+                overlays=tuple(args.overlay),
             )
         ]
     targets = load_targets(args.config)
@@ -105,6 +118,8 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
         targets = [replace(t, allow_remote_refs=True) for t in targets]
     if args.models:
         targets = [replace(t, models=args.models) for t in targets]
+    if args.overlay:
+        targets = [replace(t, overlays=t.overlays + tuple(args.overlay)) for t in targets]
     return targets
 
 
@@ -187,16 +202,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from generator.spec.merge import load_spec
+    from generator.spec.overlay import apply_overlays
     from generator.spec.remote_refs import RemoteDocuments
     from generator.spec.validate import validate
 
-    specs = args.specs or [t.spec for t in load_targets(args.config)]
+    overlays = tuple(args.overlay)
+    specs = ([(s, overlays) for s in args.specs] if args.specs
+             else [(t.spec, t.overlays + overlays) for t in load_targets(args.config)])
     base = args.config.resolve().parent if not args.specs else Path.cwd()
     failed = False
-    for spec_path in specs:
+    for spec_path, spec_overlays in specs:
         try:
             remote = RemoteDocuments() if args.allow_remote_refs else None
             spec = load_spec(spec_path, base, keep_going=True, remote=remote)
+            apply_overlays(spec, spec_overlays, base, args.lenient)
             problems = sorted(set(spec.problems + validate(spec, args.lenient)))
         except SpecError as exc:
             problems = exc.problems
@@ -213,7 +232,7 @@ def cmd_ir(args: argparse.Namespace) -> int:
     from generator.ir.nodes import to_json_data
     from generator.pipeline import build_api, load_and_validate
 
-    spec, _ = load_and_validate(args.spec)
+    spec, _ = load_and_validate(args.spec, overlays=tuple(args.overlay))
     api, _ = build_api(spec, args.package, args.distribution or args.package.replace("_", "-"))
     json.dump(to_json_data(api), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
@@ -228,9 +247,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     cache = _cache(args)
     distribution = args.distribution or args.package.replace("_", "-")
     specs, surfaces = [], []
-    for path in (args.old, args.new):
+    overlays = {"old": args.old_overlay or args.overlay, "new": args.new_overlay or args.overlay}
+    for side, path in (("old", args.old), ("new", args.new)):
         spec, surface = spec_surface(path, args.package, distribution, Path.cwd(), cache, args.lenient,
-                                     args.allow_remote_refs)
+                                     args.allow_remote_refs, tuple(overlays[side]))
         specs.append(spec)
         surfaces.append(surface)
     report = compare(*surfaces)
@@ -248,7 +268,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
     from generator.pipeline import load_and_validate
 
-    spec, warnings = load_and_validate(args.spec, lenient=args.lenient, allow_remote_refs=args.allow_remote_refs)
+    spec, warnings = load_and_validate(args.spec, lenient=args.lenient, allow_remote_refs=args.allow_remote_refs,
+                                       overlays=tuple(args.overlay))
     for warning in warnings:
         print(warning, file=sys.stderr)
     text = (

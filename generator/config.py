@@ -22,6 +22,7 @@ class ClientTarget:
     lenient: bool = False  # schema-validation problems are warnings, not errors
     allow_remote_refs: bool = False  # follow http(s) $refs
     models: str = "auto"  # one of MODELS_LAYOUTS
+    overlays: tuple[Path, ...] = ()  # Overlay 1.0 files applied in order after merging (spec/overlay.py)
 
 
 # "module": one models.py; "package": a models/ package loading each model on first use; "auto": the
@@ -56,6 +57,9 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].models must be one of {', '.join(MODELS_LAYOUTS)}")
         if not package.isidentifier():
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].package {package!r} is not a Python identifier")
+        overlays = entry.get("overlays", [])
+        if not isinstance(overlays, list) or not all(isinstance(o, str) for o in overlays):
+            raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].overlays must be a list of file paths")
         targets.append(
             ClientTarget(
                 spec=root / entry["spec"],
@@ -66,6 +70,7 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
                 lenient=entry.get("lenient") is True,
                 allow_remote_refs=entry.get("allow_remote_refs") is True,
                 models=models,
+                overlays=tuple(root / o for o in overlays),
             )
         )
     return targets

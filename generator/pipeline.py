@@ -24,6 +24,8 @@ from generator.models.generate import ModelsError, ModelsResult, generate_models
 from generator.diff.surface import api_surface, classes_from_surface
 from generator.problems import ERROR, Problem, SpecError
 from generator.progress import SILENT, Progress
+from generator.spec.overlay import apply_overlays
+from generator.spec.overlay import library_version as overlay_library_version
 from generator.spec.remote_refs import RemoteDocuments
 from generator.output.render import header_text, render_package
 from generator.models.split import split_models
@@ -46,10 +48,11 @@ def load_and_validate(
     cache: Cache | None = None,
     lenient: bool = False,
     allow_remote_refs: bool = False,
+    overlays: tuple[Path, ...] = (),
 ) -> tuple[MergedSpec, list[Problem]]:
-    """The merged spec, or SpecError listing every error found. Returns the warnings."""
+    """The merged spec (overlays applied), or SpecError listing every error found. Returns the warnings."""
     cache = cache or NoCache()
-    spec, key = _load(spec_path, base, cache, allow_remote_refs)
+    spec, key = _load(spec_path, base, cache, allow_remote_refs, overlays, lenient)
     return spec, _checked(_validation(spec, key, cache, in_background=False)()[0], lenient, spec.problems)
 
 
@@ -57,15 +60,32 @@ def load_and_validate(
 BACKGROUND_VALIDATION_OVER = 300
 
 
-def _load(spec_path: Path, base: Path | None, cache: Cache, allow_remote_refs: bool) -> tuple[MergedSpec, str]:
-    """The merged spec and the key of its validation result."""
+def _load(spec_path: Path, base: Path | None, cache: Cache, allow_remote_refs: bool,
+          overlays: tuple[Path, ...] = (), lenient: bool = False) -> tuple[MergedSpec, str]:
+    """The merged spec, overlays applied, and the key of its validation result."""
     remote = RemoteDocuments() if allow_remote_refs else None
     spec = load_spec(spec_path, base, cache, keep_going=True, remote=remote)
     fetched = remote.fetched_text if remote else []
+    apply_overlays(spec, overlays, base or Path.cwd(), lenient, cache)
     # Problems (with their files and lines) depend only on the files' names and bytes (and what was fetched).
     key = digest("validate", code_digest(), _validator_version(),
-                 *(part for f in spec.files for part in (f.display, f.digest)), *fetched)
+                 *(part for f in spec.files for part in (f.display, f.digest)), *fetched,
+                 *overlays_key_parts(overlays, base or Path.cwd()))
     return spec, key
+
+
+def overlays_key_parts(overlays: tuple[Path, ...], base: Path) -> list[str | bytes]:
+    """The overlays' names and bytes, and the JSONPath library that selects: inputs like the spec's files."""
+    if not overlays:
+        return []
+    parts: list[str | bytes] = ["overlays", overlay_library_version()]
+    for path in overlays:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = b"\0missing"  # reported when the overlay is read; the key must only differ
+        parts += [display_path(path, base), data]
+    return parts
 
 
 def _validation(spec: MergedSpec, key: str, cache: Cache, in_background: bool,
@@ -179,7 +199,7 @@ def package_key(target: ClientTarget, base: Path | None) -> str:
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(), BLACK_KIND,
                                 _python_version(), target.package, target.distribution, display_path(target.spec, base),
-                                str(target.lenient), target.models]
+                                str(target.lenient), target.models, *overlays_key_parts(target.overlays, base)]
     for path in spec_files(target.spec):
         parts += [display_path(path, base), path.read_bytes()]
     if target.templates is not None:
@@ -234,7 +254,7 @@ def _build_package(target: ClientTarget, base: Path, cache: Cache, progress: Pro
                    committed: CommittedOutput | None, key: str) -> tuple[GeneratedPackage, list[str]]:
     """The package, and the files file refs reached beyond the spec's own (relative to `base`)."""
     progress.stage("loading")
-    spec, validation_key = _load(target.spec, base, cache, target.allow_remote_refs)
+    spec, validation_key = _load(target.spec, base, cache, target.allow_remote_refs, target.overlays, target.lenient)
     document = spec.document
     own = {path.resolve() for path in spec_files(target.spec)}
     referenced = sorted({display_path(f.path, base) for f in spec.files if f.path.resolve() not in own})
@@ -313,10 +333,10 @@ def split_modules(source: str, header: str, package: str, cache: Cache) -> dict[
 
 def spec_surface(
     spec_path: Path, package: str, distribution: str, base: Path | None = None, cache: Cache | None = None,
-    lenient: bool = False, allow_remote_refs: bool = False,
+    lenient: bool = False, allow_remote_refs: bool = False, overlays: tuple[Path, ...] = (),
 ) -> tuple[MergedSpec, dict[str, Any]]:
     """The public Python API the spec would give, without rendering it: what `clientsmith diff` compares."""
-    spec, _ = load_and_validate(spec_path, base, cache, lenient, allow_remote_refs)
+    spec, _ = load_and_validate(spec_path, base, cache, lenient, allow_remote_refs, overlays)
     api, models = build_api(spec, package, distribution, cache)
     return spec, api_surface(api, models, spec.document)
 

@@ -31,6 +31,7 @@ class MergedSpec:
     source_name: str = ""
     origins: dict[str, tuple[LoadedFile, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found while loading, bundling and merging
+    written: dict[str, str] = field(default_factory=dict)  # pointer -> the overlay action that wrote it
 
     def where(self, ptr: str) -> tuple[str, int, str]:
         """File, line and the pointer within that file, for a pointer into the merged document."""
@@ -56,7 +57,21 @@ class MergedSpec:
 
     def problem(self, ptr: str, message: str, level: str = "error") -> Problem:
         file, line, inner = self.where(ptr)
-        return Problem(file, line, inner, message, level)
+        note = self.written_by(ptr)
+        return Problem(file, line, inner, f"{message} (written by {note})" if note else message, level)
+
+    def written_by(self, ptr: str) -> str | None:
+        """The overlay action that wrote the value at `ptr` (or around it, or a key of it), if one did."""
+        if not self.written:
+            return None
+        probe = ptr
+        while probe:
+            if probe in self.written:
+                return self.written[probe]
+            probe = probe.rsplit("/", 1)[0]
+        # A finding on an object (an unexpected key, say) may be about a key an action added to it.
+        children = sorted(w for w in self.written if w.rsplit("/", 1)[0] == ptr)
+        return self.written[children[0]] if children else None
 
 
 def spec_files(root: Path) -> list[Path]:
