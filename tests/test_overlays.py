@@ -201,6 +201,21 @@ def test_an_update_that_does_not_fit_the_node_is_located_at_the_action(tmp_path)
         "only an object can be merged into it, not a string"]
 
 
+def test_the_whole_document_cannot_be_removed(tmp_path):
+    assert problems(tmp_path, "- {target: $, remove: true}") == [
+        "fixes.yaml:4: /actions/0/target: the whole document cannot be removed"]
+
+
+def test_an_overlay_kept_in_the_fragment_folder_is_applied_not_merged(tmp_path, capsys):
+    shutil.copytree(MINI, tmp_path / "mini")
+    fixes = overlay(tmp_path / "mini" / "fixes.yaml", "- {target: $.info, update: {title: Fixed}}")
+    out = tmp_path / "bundled.json"
+    assert main(["bundle", str(tmp_path / "mini"), "-o", str(out), "--overlay", str(fixes)]) == 0
+    document = json.loads(out.read_text())
+    assert document["info"]["title"] == "Fixed" and "actions" not in document
+    assert capsys.readouterr().err == ""
+
+
 def test_a_spec_made_invalid_by_an_update_names_the_action_and_the_pointer(tmp_path):
     found = problems(tmp_path, """
         - target: $.paths['/pets'].get

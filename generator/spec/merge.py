@@ -131,7 +131,8 @@ def _fragments(spec: Path, loaded: dict[Path, LoadedFile]) -> tuple[list[LoadedF
     if spec.is_file():
         return list(loaded.values()), []
     referenced = set().union(*(file_refs(f) for f in loaded.values()))
-    candidates = [f for path, f in loaded.items() if path not in referenced]
+    # An overlay kept beside the fragments is applied by name (spec/overlay.py), never merged.
+    candidates = [f for path, f in loaded.items() if path not in referenced and "overlay" not in f.data]
     fragments = [f for f in candidates if any(key in f.data for key in OPENAPI_FIELDS)]
     return fragments, [f for f in candidates if f not in fragments]
 

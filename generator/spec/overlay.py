@@ -141,7 +141,10 @@ def _action(index: int, raw: Any, wrong: Any) -> Action | None:
 
 def _apply(spec: MergedSpec, overlay: Overlay, action: Action, lenient: bool) -> list[Problem]:
     ptr = f"/actions/{action.index}"
-    nodes = list(action.query.find(spec.document))
+    try:
+        nodes = list(action.query.find(spec.document))
+    except (jsonpath.JSONPathError, RecursionError) as exc:
+        return [overlay.problem(f"{ptr}/target", f"target {action.target!r} cannot be evaluated: {exc}")]
     if not nodes:
         level = WARNING if lenient else ERROR
         return [overlay.problem(f"{ptr}/target", f"target {action.target!r} selects nothing", level)]
