@@ -340,11 +340,23 @@ def test_a_fresh_clone_is_checked_from_the_committed_output_with_an_overlay(proj
     work = Work()
     assert main(["check"]) == 0
     assert work.models == 0 and work.formatted == []  # every file reused: nothing computed
-    # The overlay is an input: a type change it makes is recomputed, as a spec change would be.
+    # The overlay is an input, and what it changes is recomputed as a spec change would be: a new
+    # operation summary reformats the module holding it, the models are taken from the committed output...
     fixes = project / "overlays" / "fixes.yaml"
-    fixes.write_text(fixes.read_text().replace("update: {type: string}", "update: {type: string, format: uuid}"))
+    original = fixes.read_text()
+    fixes.write_text(original.replace("      x-pagination:", "      summary: Pages of pets.\n      x-pagination:"))
     shutil.rmtree(project / ".clientsmith-cache", ignore_errors=True)
     assert main(["check"]) == 1
+    assert '+        """Pages of pets.\n' in capsys.readouterr().out
+    assert work.models == 0
+    assert sorted({line for text in work.formatted for line in text.splitlines() if line.startswith("class ")}) == [
+        "class AsyncPets:", "class AsyncPetsWithRawResponse:", "class AsyncPetsWithStreamingResponse:", "class Pets:",
+        "class PetsWithRawResponse:", "class PetsWithStreamingResponse:"], work.formatted
+    # ...and a type it fixes makes the models again.
+    fixes.write_text(original.replace("update: {type: string}", "update: {type: string, format: uuid}"))
+    shutil.rmtree(project / ".clientsmith-cache", ignore_errors=True)
+    assert main(["check"]) == 1
+    assert "+    id: UUID\n" in capsys.readouterr().out
     assert work.models == 1
     work.stop()
     assert read_tree(project / "generated") == committed  # check writes nothing

@@ -134,9 +134,9 @@ def _action(index: int, raw: Any, wrong: Any) -> Action | None:
         fail(ptr, "an action has `update` or `remove: true`, not both")
     elif not remove and "update" not in raw:
         fail(ptr, "an action needs `update` or `remove: true`")
-    if failures:
+    if failures or not isinstance(target, str):
         return None
-    return Action(index, target, query, raw.get("update"), remove)
+    return Action(index, target, query, raw.get("update"), remove is True)
 
 
 def _apply(spec: MergedSpec, overlay: Overlay, action: Action, lenient: bool) -> list[Problem]:
@@ -218,4 +218,6 @@ def _kind(value: Any) -> str:
         return "a number"
     if value is None:
         return "null"
-    return {dict: "an object", list: "an array", str: "a string"}.get(type(value), type(value).__name__)
+    if isinstance(value, dict):
+        return "an object"
+    return "an array" if isinstance(value, list) else "a string"
