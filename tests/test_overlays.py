@@ -164,6 +164,8 @@ def test_overlays_apply_after_fragments_are_merged(tmp_path):
      "fixes.yaml:5: /actions/0/updates: unknown field 'updates' in an action"),
     ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths[?@.x ==]\n    remove: true\n",
      "fixes.yaml:4: /actions/0/target: invalid JSONPath '$.paths[?@.x ==]': "),
+    ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nextends: [a]\nactions: [{target: $, update: {}}]\n",
+     "fixes.yaml:3: /extends: `extends` must be a URL or path"),
     ("- just a list\n", "fixes.yaml:1: /: a spec file must hold a mapping at the top level"),
     ("overlay: 1.0.0\ninfo: [\n", "fixes.yaml:3: /: YAML does not parse: "),
 ])
@@ -371,6 +373,8 @@ def test_config_overlays_are_relative_to_the_config_and_the_flag_adds_after_them
     assert main(["generate", "--config", config, "--overlay", str(extra)]) == 0
     resource = (project / "generated" / "pets" / "pets" / "api" / "pets.py").read_text()
     assert "def read_pet(" in resource and "def get_pet(" not in resource
+    assert main(["check", "--config", config, "--overlay", str(extra)]) == 0
+    assert main(["check", "--config", config]) == 1  # without the flag, get_pet again
     assert main(["validate", "--config", config]) == 0
 
 

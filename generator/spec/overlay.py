@@ -87,6 +87,8 @@ def read_overlay(path: Path, display: str, cache: Cache | None = None) -> Overla
         for key in ("title", "version"):
             if not isinstance(info.get(key), str):
                 wrong(f"/info/{key}" if key in info else "/info", f"`info.{key}` must be a string")
+    if "extends" in data and not isinstance(data["extends"], str):
+        wrong("/extends", "`extends` must be a URL or path (it is not followed: overlays apply to the client's spec)")
     for key in data:
         if key not in _TOP_KEYS and not str(key).startswith("x-"):
             wrong(pointer(key), f"unknown field {key!r} (Overlay 1.0 has {', '.join(_TOP_KEYS)} and x-*)")
