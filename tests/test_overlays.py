@@ -232,6 +232,16 @@ def test_a_spec_made_invalid_by_an_update_names_the_action_and_the_pointer(tmp_p
                          and p.endswith("(written by fixes.yaml:6 action 1)") for p in found), found
 
 
+def test_a_spec_made_invalid_by_a_removal_names_the_action(tmp_path):
+    found = problems(tmp_path, """
+        - target: $.paths['/pets'].get.responses
+          remove: true
+        """)
+    line = line_of(PETS, "    get:")
+    assert found == [f"pets.yaml:{line}: /paths/~1pets/get: 'responses' is a required property "
+                     "(removed by fixes.yaml:4 action 0)"], found
+
+
 def test_a_generator_problem_caused_by_an_update_names_the_action(tmp_path, capsys):
     fixes = overlay(tmp_path / "fixes.yaml", """
         - target: $.paths['/pets'].get

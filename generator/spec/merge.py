@@ -31,7 +31,7 @@ class MergedSpec:
     source_name: str = ""
     origins: dict[str, tuple[LoadedFile, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)  # found while loading, bundling and merging
-    written: dict[str, str] = field(default_factory=dict)  # pointer -> the overlay action that wrote it
+    written: dict[str, str] = field(default_factory=dict)  # pointer -> "written by"/"removed by" an overlay action
 
     def where(self, ptr: str) -> tuple[str, int, str]:
         """File, line and the pointer within that file, for a pointer into the merged document."""
@@ -58,10 +58,10 @@ class MergedSpec:
     def problem(self, ptr: str, message: str, level: str = "error") -> Problem:
         file, line, inner = self.where(ptr)
         note = self.written_by(ptr)
-        return Problem(file, line, inner, f"{message} (written by {note})" if note else message, level)
+        return Problem(file, line, inner, f"{message} ({note})" if note else message, level)
 
     def written_by(self, ptr: str) -> str | None:
-        """The overlay action that wrote the value at `ptr` (or around it, or a key of it), if one did."""
+        """The overlay action that wrote or removed the value at `ptr` (or around it, or a key of it), if one did."""
         if not self.written:
             return None
         probe = ptr

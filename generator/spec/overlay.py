@@ -3,7 +3,8 @@
 Each action's `target` is an RFC 9535 JSONPath (evaluated by jsonpath-rfc9535) against the document as
 the earlier actions left it. `update` merges into every node selected (objects key by key, recursively;
 arrays get the update's items appended), `remove: true` deletes them. Every pointer an action writes is
-noted on the spec, so that a later problem at that place names the action as well as the pointer.
+noted on the spec (and every pointer it removes), so that a later problem at that place names the action
+as well as the pointer.
 """
 
 from __future__ import annotations
@@ -150,10 +151,11 @@ def _apply(spec: MergedSpec, overlay: Overlay, action: Action, lenient: bool) ->
     if not nodes:
         level = WARNING if lenient else ERROR
         return [overlay.problem(f"{ptr}/target", f"target {action.target!r} selects nothing", level)]
-    if action.remove:
-        return _remove(spec, overlay, action, nodes)
-    problems = []
     note = f"{overlay.file.display}:{overlay.file.line_of(ptr)} action {action.index}"
+    if action.remove:
+        return _remove(spec, overlay, action, nodes, f"removed by {note}")
+    note = f"written by {note}"
+    problems = []
     for node in nodes:
         target, update = node.value, action.update
         if isinstance(target, dict) and isinstance(update, dict):
@@ -189,7 +191,7 @@ def _append(spec: MergedSpec, target: list[Any], items: list[Any], at: str, note
         target.append(copy.deepcopy(item))
 
 
-def _remove(spec: MergedSpec, overlay: Overlay, action: Action, nodes: list[Any]) -> list[Problem]:
+def _remove(spec: MergedSpec, overlay: Overlay, action: Action, nodes: list[Any], note: str) -> list[Problem]:
     # Deepest and last first, so that removing one node never moves another still to be removed.
     locations = sorted({tuple(node.location) for node in nodes}, reverse=True)
     if () in locations:
@@ -200,6 +202,8 @@ def _remove(spec: MergedSpec, overlay: Overlay, action: Action, nodes: list[Any]
             parent = parent[token]
         del parent[location[-1]]
         _forget_writes(spec, _pointer(location))
+        if isinstance(location[-1], str):  # a required field gone is found at it or its parent (an array
+            spec.written[_pointer(location)] = note  # item's index is taken by the next one: noted nowhere)
     return []
 
 
