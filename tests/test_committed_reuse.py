@@ -115,7 +115,7 @@ def test_a_hand_edited_file_is_never_trusted(clone, monkeypatch, capsys, victim,
     original = path.read_bytes()
     path.write_bytes(original.replace(b"class ", b"class  ", 1) + b"# edited by hand\n")
     if not base_kept:
-        (out / ".clientsmith-base.json.gz").unlink()
+        (out / ".clientsmith-base.gz").unlink()
     work = Work()
     assert main(["check", "--spec", "specs/mini", "--package", "mini", "--output", "out",
                  "--models", clone.models]) == (0 if base_kept else 1)  # without the base, the base is stale

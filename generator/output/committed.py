@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.output.base import BASE, base_bytes, base_payload, read_base, read_payload
+from generator.output.base import BASE, base_bytes, base_payload, read_base, summarises
 from generator.output.write import MANIFEST, sha256
 from generator.problems import Problem
 
@@ -85,7 +85,8 @@ class CommittedOutput:
             committed = (self.output / BASE).read_bytes()
         except OSError:
             committed = b""
-        return committed if read_payload(committed) == base_payload(files) else base_bytes(files)
+        payload = base_payload(files)
+        return committed if summarises(committed, payload) else base_bytes(files)
 
     def referenced(self) -> list[str]:
         """Files outside the spec's own that file refs reached in the last run (relative names)."""
