@@ -99,8 +99,8 @@ def plan_edits(output: Path, files: dict[str, bytes], mode: str = MERGE) -> Edit
 
 
 def merge_file(rel: str, base: bytes | None, ours: bytes, theirs: bytes | None) -> EditedFile:
-    """Merge one edited file. With no base every line differs, so whatever both sides do not share
-    conflicts; a file no longer generated conflicts as a whole."""
+    """Merge one edited file. With no base nothing tells the user's lines from the generator's, so the
+    file conflicts as a whole unless both sides are the same; so does a file no longer generated."""
     ours_lines = _lines(ours)
     if theirs is None:
         whole = Conflict((0, len(ours_lines)), (0, 0), tuple(ours_lines), ())
@@ -110,14 +110,11 @@ def merge_file(rel: str, base: bytes | None, ours: bytes, theirs: bytes | None) 
     out: list[bytes] = []
     conflicts = []
     for region in merge.merge_regions():
-        kind = region[0]
-        if kind == "unchanged":
-            out += merge.base[region[1]:region[2]]
-        elif kind in ("a", "same"):
-            out += ours_lines[region[1]:region[2]]
-        elif kind == "b":
-            out += theirs_lines[region[1]:region[2]]
-        else:
+        if len(region) == 3:
+            kind, begin, end = region
+            side = {"unchanged": merge.base, "a": ours_lines, "same": ours_lines, "b": theirs_lines}[kind]
+            out += side[begin:end]
+        else:  # a conflict: (kind, base start, base end, ours start, ours end, theirs start, theirs end)
             _, _, _, a0, a1, b0, b1 = region
             _end_line(out)
             start = len(out)
