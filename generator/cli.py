@@ -18,6 +18,7 @@ from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, Co
 from generator.gc_policy import batch_collection
 from generator.problems import SpecError, TemplateError
 from generator.progress import Progress
+from generator.output.edits import EDIT_MODES, MERGE
 from generator.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -49,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = sub.add_parser("generate", help="regenerate every configured client, or one given by --spec")
     add_target_args(generate)
-    generate.add_argument("--edits", choices=("merge", "markers", "discard"), default="merge",
+    generate.add_argument("--edits", choices=EDIT_MODES, default=MERGE,
                           help="hand edits to generated files: merged into the new output, refusing to write on a "
                           "conflict (merge, the default), written with conflict markers (markers), or dropped (discard)")
     add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
@@ -183,7 +184,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.pipeline import build_package
     from generator.output.write import MANIFEST, owned_files
 
-    stale = False
+    stale = unmerged = False
     cache = _cache(args)
     for target in _targets(args):
         package = build_package(target, _base(args), cache, reuse=not args.no_cache)
@@ -192,10 +193,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         expected = edits.files
         for edited in edits.edited:
             if edited.conflicts:
-                stale = True
+                unmerged = True
                 print("\n".join(conflict_report(target.output, edited)))
             elif markers := unresolved_markers(expected[edited.rel]):
-                stale = True
+                unmerged = True
                 print(f"{(target.output / edited.rel).as_posix()}:{markers[0]}: conflict markers still stand "
                       f"(lines {', '.join(map(str, markers))}): resolve them, then run check again")
             else:
@@ -222,12 +223,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.stdout.writelines(diff)
             if rel == MANIFEST:
                 continue
-        if not stale:
+        if not stale and not unmerged:
             print(f"{target.distribution}: up to date")
     if stale:
         print("generated output is stale: run `clientsmith generate` (or `make generate`)", file=sys.stderr)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    if unmerged:
+        print("hand edits conflict with the regenerated code: resolve them (`clientsmith generate --edits=markers` "
+              "marks them in the files)", file=sys.stderr)
+    return EXIT_PROBLEMS if stale or unmerged else EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
