@@ -107,6 +107,24 @@ def test_a_conflict_writes_nothing_and_names_file_lines_and_both_texts(project, 
     assert err.count("your edit conflicts") == 1
 
 
+def test_a_conflict_in_one_client_leaves_every_client_as_it_was(project, capsys):
+    clients = "".join(f"""
+[[tool.clientsmith.clients]]
+spec = "specs/mini"
+distribution = "{name}"
+package = "mini"
+output = "generated/{name}"
+""" for name in ("mini", "mini-copy"))
+    Path("pyproject.toml").write_text(clients)
+    assert run(capsys, "generate")[0] == 0
+    reword_docstring("Get a thing.", "Get a thing (cached for 60 s).")
+    change_summary("Get a thing.", "Read a thing.")
+    before = read_tree(project / "generated")
+    code, _, err = run(capsys, "generate")
+    assert code == 1 and f"{THINGS.as_posix()}:" in err
+    assert read_tree(project / "generated") == before  # mini-copy, which had no edit, is not written either
+
+
 def test_markers_write_the_conflict_into_the_file_and_check_fails_until_resolved(project, capsys):
     add_helper()
     reword_docstring("Get a thing.", "Get a thing (cached for 60 s).")
@@ -123,6 +141,8 @@ def test_markers_write_the_conflict_into_the_file_and_check_fails_until_resolved
     assert HELPER in THINGS.read_text() and THINGS.read_text().count('"""Read a thing.') == 2
     code, out, _ = run(capsys, "check", *ARGS)
     assert code == 1 and f"{THINGS.as_posix()}:{first}: conflict markers still stand" in out
+    code, out, _ = run(capsys, "generate", *ARGS)  # carried as they are, and said so
+    assert code == 0 and f"(conflict markers still stand at lines {first}, {last})" in out
     # Resolved by keeping the user's wording: check passes, the file counts as hand-edited.
     THINGS.write_text("\n".join(lines[:first - 1] + [lines[first]] + lines[last:]) + "\n")
     code, out, _ = run(capsys, "check", *ARGS)
