@@ -18,6 +18,7 @@ from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, Co
 from generator.gc_policy import batch_collection
 from generator.problems import SpecError, TemplateError
 from generator.progress import Progress
+from generator.output.edits import EDIT_MODES, MERGE
 from generator.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -53,7 +54,11 @@ def _parser() -> argparse.ArgumentParser:
                         "configured ones)") -> None:
         p.add_argument(flag, dest=dest, type=Path, action="append", default=[], metavar="FILE", help=text)
 
-    add_target_args(sub.add_parser("generate", help="regenerate every configured client, or one given by --spec"))
+    generate = sub.add_parser("generate", help="regenerate every configured client, or one given by --spec")
+    add_target_args(generate)
+    generate.add_argument("--edits", choices=EDIT_MODES, default=MERGE,
+                          help="hand edits to generated files: merged into the new output, refusing to write on a "
+                          "conflict (merge, the default), written with conflict markers (markers), or dropped (discard)")
     add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
     validate = sub.add_parser("validate", help="validate specs and list every problem")
     validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
@@ -141,6 +146,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.diff.compare import comparable, compare
     from generator.diff.report import summary_line
     from generator.pipeline import build_package
+    from generator.output.edits import outcome, plan_edits
     from generator.output.write import previous_api, write_package
 
     targets = _targets(args)
@@ -153,36 +159,76 @@ def cmd_generate(args: argparse.Namespace) -> int:
             built.append((target, build_package(target, _base(args), cache, progress, reuse=not args.no_cache)))
         finally:
             progress.finish()
-    for target, package in built:
+    # Hand edits merged into every client before writing any: one conflict leaves all output as it was.
+    plans = [plan_edits(target.output, package.files, args.edits) for target, package in built]
+    if any(plan.refused for plan in plans):
+        return _refuse_conflicts([(target.output, plan) for (target, _), plan in zip(built, plans)])
+    for (target, package), plan in zip(built, plans):
         for warning in package.warnings:
             print(warning, file=sys.stderr)
         before = previous_api(target.output)
-        summary = write_package(target.output, package.files)
+        summary = write_package(target.output, plan.files, frozenset(plan.keep))
         print(summary.line(target.distribution))
+        for edited in plan.edited:
+            print(outcome(target.output, edited, plan.mode))
         report = compare(before, package.surface) if before and comparable(before, package.surface) else None
         if report is not None and report.changes:  # what the regeneration changes for callers
             print(summary_line(target.distribution, report))
     return EXIT_OK
 
 
+def _refuse_conflicts(plans: list) -> int:
+    """Name each conflicting edit, file and lines, with the user's and the new text; nothing was written."""
+    from generator.output.edits import conflict_report
+
+    files = 0
+    for output, plan in plans:
+        for edited in plan.conflicted:
+            files += 1
+            for line in conflict_report(output, edited):
+                print(line, file=sys.stderr)
+    print(f"clientsmith: nothing written: hand edits in {files} file(s) conflict with the regenerated code; "
+          "resolve them in the files, or rerun with --edits=markers (conflict markers written into the files) "
+          "or --edits=discard (your edits dropped)", file=sys.stderr)
+    return EXIT_PROBLEMS
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    from generator.output.base import BASE, same_base
+    from generator.output.edits import conflict_report, plan_edits, unresolved_markers
     from generator.pipeline import build_package
     from generator.output.write import MANIFEST, owned_files
 
-    stale = False
+    stale = unmerged = False
     cache = _cache(args)
     for target in _targets(args):
         package = build_package(target, _base(args), cache, reuse=not args.no_cache)
-        expected = package.files
+        # Hand edits that merge cleanly are not stale: what `generate` would write is the merge.
+        edits = plan_edits(target.output, package.files)
+        expected = edits.files
+        for edited in edits.edited:
+            if edited.conflicts:
+                unmerged = True
+                print("\n".join(conflict_report(target.output, edited)))
+            elif markers := unresolved_markers(expected[edited.rel]):
+                unmerged = True
+                print(f"{(target.output / edited.rel).as_posix()}:{markers[0]}: conflict markers still stand "
+                      f"(lines {', '.join(map(str, markers))}): resolve them, then run check again")
+            else:
+                print(f"{(target.output / edited.rel).as_posix()}: edited by hand; the edits merge cleanly")
+        conflicted = {edited.rel for edited in edits.conflicted}
         present = owned_files(target.output) | set(expected)
-        for rel in sorted(present):
+        for rel in sorted(present - conflicted):
             path = target.output / rel
             old = path.read_bytes() if path.is_file() else b""
             new = expected.get(rel, b"")
-            if old == new:
+            if old == new or (rel == BASE and same_base(old, new)):
                 continue
             stale = True
             label = (target.output / rel).as_posix()
+            if rel == BASE:  # compressed: a diff of its bytes says nothing
+                print(f"{label}: not the record of the generated files that `generate` would write")
+                continue
             diff = difflib.unified_diff(
                 old.decode("utf-8", "replace").splitlines(keepends=True),
                 new.decode("utf-8", "replace").splitlines(keepends=True),
@@ -192,12 +238,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             sys.stdout.writelines(diff)
             if rel == MANIFEST:
                 continue
-        if not stale:
+        if not stale and not unmerged:
             print(f"{target.distribution}: up to date")
     if stale:
         print("generated output is stale: run `clientsmith generate` (or `make generate`)", file=sys.stderr)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    if unmerged:
+        print("hand edits conflict with the regenerated code: resolve them (`clientsmith generate --edits=markers` "
+              "marks them in the files)", file=sys.stderr)
+    return EXIT_PROBLEMS if stale or unmerged else EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from generator.models.split import split_models
 from generator.spec.validate import apply_leniency, validate_parts
 from generator.spec.validation_units import Known
 from generator.output.write import MANIFEST, WriteSummary, manifest_bytes, write_package
+from generator.output.base import BASE, base_bytes
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,7 @@ def _build_package(target: ClientTarget, base: Path, cache: Cache, progress: Pro
          "kind_by_class": models.kind_by_class})
     files[MANIFEST] = manifest_bytes(files, header_text(api.spec_source), __version__, spec_hash(spec), surface,
                                      reuse)
+    files[BASE] = base_bytes({path: data for path, data in files.items() if path != MANIFEST})  # edits' merge base
     return GeneratedPackage(api, files, tuple(warnings), surface), referenced
 
 

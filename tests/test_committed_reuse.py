@@ -106,20 +106,24 @@ def test_changed_model_recomputes_the_models(clone, monkeypatch):
     assert b"added_field" in b"".join(v for k, v in reused.items() if "models" in k)
 
 
+@pytest.mark.parametrize("base_kept", [True, False], ids=["base", "no-base"])
 @pytest.mark.parametrize("victim", ["mini/api/things.py", "models"])
-def test_a_hand_edited_file_is_never_trusted(clone, monkeypatch, capsys, victim):
+def test_a_hand_edited_file_is_never_trusted(clone, monkeypatch, capsys, victim, base_kept):
     out = Path("out")
     path = out / (victim if victim != "models" else
                   next(p for p in sorted(read_tree(out)) if "/models" in p and p.endswith(".py")))
     original = path.read_bytes()
     path.write_bytes(original.replace(b"class ", b"class  ", 1) + b"# edited by hand\n")
+    if not base_kept:
+        (out / ".clientsmith-base.gz").unlink()
     work = Work()
     assert main(["check", "--spec", "specs/mini", "--package", "mini", "--output", "out",
-                 "--models", clone.models]) == 1
-    assert "edited by hand" in capsys.readouterr().out  # the edit shows in the diff
+                 "--models", clone.models]) == (0 if base_kept else 1)  # without the base, the base is stale
+    assert f"{path.as_posix()}: edited by hand" in capsys.readouterr().out
     reused = build_package(clone, Path.cwd(), reuse=True).files
-    assert reused[path.relative_to(out).as_posix()] == original  # recomputed, not copied
-    assert work.models == (1 if victim == "models" else 0) * 2
+    # What was written: the base's copy when it hashes to the manifest's record, else recomputed.
+    assert reused[path.relative_to(out).as_posix()] == original
+    assert work.models == (0 if base_kept or victim != "models" else 1) * 2
     work.stop()
     assert reused == full_run(clone)
 

@@ -4,7 +4,8 @@ A fresh clone has no `.clientsmith-cache/`, but its `generated/` tree already ho
 recompute. The manifest's `reuse` section records what each part was made from: the key of every input
 of the whole package, the text each module had before black, and the key of the models' inputs with the
 schema-to-class map. A committed file is reused only when its bytes still hash to what the manifest says
-was written, so a hand-edited file is recomputed (and shows in `check`'s diff); every key covers the tool
+was written; for a hand-edited file, the copy of what was written kept in the base of edits (base.py) is
+reused when it hashes to that, and otherwise the file is recomputed; every key covers the tool
 versions and the generator's own code, so a different black, datamodel-code-generator or template is a
 miss. Reuse never changes output: a hit is the bytes a full run writes.
 """
@@ -16,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from generator.output.base import BASE, base_bytes, base_payload, read_base, summarises
 from generator.output.write import MANIFEST, sha256
 from generator.problems import Problem
 
@@ -39,8 +41,13 @@ class CommittedOutput:
         reuse = self._manifest.get("reuse")
         return reuse if isinstance(reuse, dict) and reuse.get("version") == REUSE_VERSION else {}
 
+    @cached_property
+    def _base(self) -> dict[str, bytes]:
+        return read_base(self.output)
+
     def intact(self, rel: str) -> bytes | None:
-        """The committed bytes of `rel` when they are what the manifest recorded, else None."""
+        """The bytes clientsmith wrote to `rel` when the committed file, or else the base's copy, is what
+        the manifest recorded; else None."""
         recorded = (self._manifest.get("files") or {}).get(rel)
         if not isinstance(recorded, str) or ".." in Path(rel).parts:
             return None
@@ -48,7 +55,10 @@ class CommittedOutput:
             data = (self.output / rel).read_bytes()
         except OSError:
             return None
-        return data if sha256(data) == recorded else None
+        if sha256(data) == recorded:
+            return data
+        kept = self._base.get(rel)  # edited by hand: what was written is in the base
+        return kept if kept is not None and sha256(kept) == recorded else None
 
     def package(self, key: str) -> tuple[dict[str, bytes], list[Problem], dict[str, Any]] | None:
         """Every file (manifest included), the warnings and the API surface of a run from inputs `key`."""
@@ -60,6 +70,7 @@ class CommittedOutput:
             if data is None:
                 return None
             files[rel] = data
+        files[BASE] = self._base_of(files)
         try:
             files[MANIFEST] = (self.output / MANIFEST).read_bytes()
             warnings = [Problem(**fields) for fields in self._reuse.get("warnings", [])]
@@ -67,6 +78,15 @@ class CommittedOutput:
             return None
         api = self._manifest.get("api")
         return (files, warnings, api) if isinstance(api, dict) else None
+
+    def _base_of(self, files: dict[str, bytes]) -> bytes:
+        """The base for `files`: the committed one when it holds them (not compressed again), else made."""
+        try:
+            committed = (self.output / BASE).read_bytes()
+        except OSError:
+            committed = b""
+        payload = base_payload(files)
+        return committed if summarises(committed, payload) else base_bytes(files)
 
     def referenced(self) -> list[str]:
         """Files outside the spec's own that file refs reached in the last run (relative names)."""

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.output.base import BASE, same_base
+
 MANIFEST = ".clientsmith-manifest.json"
 
 
@@ -49,13 +51,23 @@ def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str,
     return (json.dumps(manifest, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
-def owned_files(output: Path) -> set[str]:
-    """The files a previous run recorded as its own."""
+def _recorded(output: Path) -> dict[str, str] | None:
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        return {str(p) for p in data.get("files", {})} | {MANIFEST}
+        files = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("files", {})
+        return {str(p): h for p, h in files.items() if isinstance(h, str)}
     except (OSError, ValueError, AttributeError):
-        return set()
+        return None
+
+
+def recorded_hashes(output: Path) -> dict[str, str]:
+    """Each file a previous run wrote, with the hash of what it wrote."""
+    return _recorded(output) or {}
+
+
+def owned_files(output: Path) -> set[str]:
+    """The files a previous run recorded as its own (the manifest and the base of edits with them)."""
+    recorded = _recorded(output)
+    return set() if recorded is None else set(recorded) | {MANIFEST, BASE}
 
 
 def previous_api(output: Path) -> dict[str, Any] | None:
@@ -74,26 +86,32 @@ def _safe_relative(path: str) -> str:
     return pure.as_posix()
 
 
-def plan(output: Path, files: dict[str, bytes]) -> WriteSummary:
-    """What writing `files` (which include the manifest) would do, without doing it."""
+def plan(output: Path, files: dict[str, bytes], keep: frozenset[str] = frozenset()) -> WriteSummary:
+    """What writing `files` (which include the manifest) would do, without doing it. `keep`: files of
+    the previous run left in place though no longer generated."""
     owned = owned_files(output)
     summary = WriteSummary()
     for rel in sorted(files):
         target = output / _safe_relative(rel)
         if not target.exists():
             summary.added.append(rel)
-        elif target.is_file() and target.read_bytes() == files[rel]:
+        elif target.is_file() and _same(rel, target.read_bytes(), files[rel]):
             summary.unchanged.append(rel)
         elif rel in owned:
             summary.changed.append(rel)
         else:
             raise OutputConflict(f"{target}: exists and was not made by clientsmith; move it or choose another output")
-    summary.removed = sorted(p for p in owned if p not in files and (output / _safe_relative(p)).is_file())
+    summary.removed = sorted(p for p in owned - keep if p not in files and (output / _safe_relative(p)).is_file())
     return summary
 
 
-def write_package(output: Path, files: dict[str, bytes]) -> WriteSummary:
-    summary = plan(output, files)
+def _same(rel: str, old: bytes, new: bytes) -> bool:
+    """The base is the same when it holds the same files (another zlib may compress them differently)."""
+    return old == new or (rel == BASE and same_base(old, new))
+
+
+def write_package(output: Path, files: dict[str, bytes], keep: frozenset[str] = frozenset()) -> WriteSummary:
+    summary = plan(output, files, keep)
     staged: list[tuple[Path, Path]] = []
     try:
         # Stage every new file beside its target first; only then swap them in.
