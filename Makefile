@@ -3,22 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 NODE_STAMP := node_modules/.installed
+# Test processes: one per core (the suite is CPU-bound: generation, black, mypy).
+TEST_JOBS ?= auto
 
-.PHONY: generate test check setup setup-node clean
+.PHONY: generate test check setup setup-test setup-node clean
 
 setup: $(STAMP)
+
+setup-test: $(TEST_STAMP)
 
 setup-node: $(NODE_STAMP)
 
 # Reinstall when the project's metadata changes; the package itself is installed editable.
+# Generating needs only the tool; the test tools (pytest, mypy, hypothesis) come with `make test`.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(STAMP)
 
-# Prism (the spec-driven mock server the tests call) comes from the committed lockfile.
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(TEST_STAMP)
+
+# Prism (the spec-driven mock server the tests call) comes from the committed lockfile; needs Node.js and npm.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
@@ -29,8 +39,8 @@ generate: setup
 check: setup
 	$(BIN)/clientsmith check
 
-test: setup setup-node
-	$(BIN)/python -m pytest
+test: setup-test setup-node
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadgroup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

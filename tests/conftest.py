@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -12,6 +13,16 @@ from loopback import LoopbackServer
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def require_shared(path: Path) -> Path:
+    """A path under ../shared: skipped where it is absent, but a failure in CI, where it must be there."""
+    if not path.exists():
+        message = f"{path} is missing: keep the shared/ folder beside this checkout"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, require_shared
 from generator.cli import main
 
 
@@ -30,9 +30,7 @@ def corpus_operations(root: str) -> int:
 def test_corpus_spec_generates_a_complete_type_clean_client(name, tmp_path):
     import ast
 
-    spec = CORPUS / name
-    if not spec.exists():
-        pytest.skip("corpus not present")
+    spec = require_shared(CORPUS / name)
     out = tmp_path / "out"
     assert main(["generate", "--lenient", "--no-cache", "--spec", str(spec), "--package", "client",
                  "--output", str(out)]) == 0

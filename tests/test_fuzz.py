@@ -100,6 +100,7 @@ def specs(draw):
 GENERATED: list[Path] = []
 
 
+@pytest.mark.xdist_group("fuzz")  # the type check below reads what this test made, in one process
 @settings(max_examples=30, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 @given(spec=specs())
@@ -131,6 +132,7 @@ def test_random_specs_generate_safe_importable_stable_code(spec, tmp_path_factor
     GENERATED.append(target.output / package)
 
 
+@pytest.mark.xdist_group("fuzz")
 def test_fuzzed_packages_type_check(tmp_path):
     """mypy --strict over every package the fuzz test produced (run after it, in file order)."""
     if not GENERATED:

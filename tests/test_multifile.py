@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, import_generated
+from conftest import ROOT, import_generated, require_shared
 from loopback import Reply
 
 from generator.cli import main
@@ -201,11 +201,11 @@ MULTI_FILE = {  # the corpus's multi-file specs, as a user would name them, and 
 }
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real specs is not here")
 @pytest.mark.parametrize("name", sorted(MULTI_FILE))
 def test_corpus_multi_file_spec_bundles_and_validates(name, tmp_path, capsys):
     """Each bundles (leniently: some are slightly invalid) into one self-contained document with every
     operation, which validates again as it is."""
+    require_shared(CORPUS)
     out = tmp_path / "bundled.json"
     assert main(["bundle", "--lenient", str(CORPUS / name), "-o", str(out)]) == 0
     document = json.loads(out.read_text())
@@ -218,8 +218,8 @@ def test_corpus_multi_file_spec_bundles_and_validates(name, tmp_path, capsys):
         assert main(["validate", "--lenient", str(out)]) == 0
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real specs is not here")
 def test_opensearch_folder_keeps_same_names_from_different_files_apart():
+    require_shared(CORPUS)
     spec = load_spec(CORPUS / "opensearch", keep_going=True)
     schemas = spec.document["components"]["schemas"]
     # `Metric` is defined in several schema files: each its own component, named after its file
@@ -230,8 +230,8 @@ def test_opensearch_folder_keeps_same_names_from_different_files_apart():
     assert all(p.level == "warning" for p in spec.problems)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus of real specs is not here")
 def test_lob_generates_every_operation_and_every_module_imports(tmp_path):
+    require_shared(CORPUS)
     target = ClientTarget(spec=CORPUS / "lob" / "lob-api-public.yml", package="lob", distribution="lob",
                           output=tmp_path / "out")
     package = build_package(target, ROOT)
