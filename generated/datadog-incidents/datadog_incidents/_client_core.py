@@ -15,7 +15,7 @@ from . import errors
 from ._auth import auth_value
 from ._bodies import encode_body, prepare_body
 from ._logging import remember
-from ._middleware import AsyncMiddleware, Middleware
+from ._middleware import AsyncMiddleware, Middleware, chain
 from ._redirects import RedirectPolicy, check_policy
 from ._send_plan import CachedTokens, Plan, Policy, send_plan
 from ._serialization import build_path, serialize_param, serialize_simple
@@ -243,6 +243,13 @@ class ClientCore(Generic[H, M]):
             policy,
             stream,
         )
+
+    def _sender(self) -> Callable[[httpx.Request], Any]:
+        """Sending a request: through the middleware, then the httpx client, redirects not followed."""
+        send: Callable[[httpx.Request], Any] = lambda request: self._http.send(
+            request, follow_redirects=False, stream=True
+        )
+        return chain(self._middleware, send)
 
     def _credential(self, name: str, value: Any) -> str:
         header, secrets = auth_value(self._schemes[name], value)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import httpx
 
 from ._client_core import ClientCore, Connections
-from ._middleware import AsyncMiddleware, CallInfo, Middleware, call_info, chain
+from ._middleware import AsyncMiddleware, CallInfo, Middleware, call_info
 from ._oauth import AsyncClientCredentials, ClientAuth, ClientCredentials, resolve_token_url
 from ._redirects import RedirectPolicy
 from ._response_modes import (
@@ -75,11 +75,7 @@ class SyncClientCore(ClientCore[httpx.Client, Middleware]):
         return cast("Stream[T]", self.request(endpoint, **arguments))
 
     def _drive(self, plan: Plan) -> tuple[httpx.Response, str]:
-        send = chain(
-            self._middleware,
-            lambda request: self._http.send(request, follow_redirects=False, stream=True),
-        )
-        run = PlanRun(plan)
+        run, send = PlanRun(plan), self._sender()
         while (step := run.next_step()) is not None:
             try:
                 run.reply = self._perform(step, send)
@@ -142,11 +138,7 @@ class AsyncClientCore(ClientCore[httpx.AsyncClient, AsyncMiddleware]):
         return cast("AsyncStream[T]", await self.request(endpoint, **arguments))
 
     async def _drive(self, plan: Plan) -> tuple[httpx.Response, str]:
-        send = chain(
-            self._middleware,
-            lambda request: self._http.send(request, follow_redirects=False, stream=True),
-        )
-        run = PlanRun(plan)
+        run, send = PlanRun(plan), self._sender()
         while (step := run.next_step()) is not None:
             try:
                 run.reply = await self._perform(step, send)
