@@ -209,3 +209,50 @@ def test_the_readme_middleware_example_runs_as_shown(server, capsys):
     assert [r.headers["x-attempt"] for r in server.requests] == ["1", "2", "1"]
     assert [r.headers.get("x-job") for r in server.requests] == [None, None, "nightly"]
     assert all(r.headers["dd-api-key"] == "..." for r in server.requests)  # the copy kept the credentials
+
+
+USER_CODE = '''
+from collections.abc import Awaitable, Callable
+
+import httpx
+
+import mini
+
+
+def stamp(request: httpx.Request, call_next: Callable[[httpx.Request], httpx.Response]) -> httpx.Response:
+    info: mini.CallInfo = mini.call_info(request)
+    request.headers["X-Attempt"] = str(info.attempt + info.hop)
+    return call_next(request)
+
+
+async def astamp(
+    request: httpx.Request, call_next: Callable[[httpx.Request], Awaitable[httpx.Response]]
+) -> httpx.Response:
+    return await call_next(request)
+
+
+client = mini.Client(api_key="k", middleware=[stamp])
+copy: mini.Client = client.with_options(timeout=5.0, max_retries=0, default_headers={"X": "y"}, middleware=[stamp])
+aclient = mini.AsyncClient(api_key="k", middleware=[astamp])
+acopy: mini.AsyncClient = aclient.with_options(middleware=[astamp])
+wrong = mini.Client(api_key="k", middleware=[astamp])  # an async middleware on the sync client
+'''
+
+
+def test_middleware_and_with_options_are_typed_for_mypy_strict(tmp_path):
+    """What a user writes type-checks under mypy --strict, and mixing up sync and async middleware does not."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "user_code.py").write_text(USER_CODE)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"),
+         str(tmp_path / "user_code.py")],
+        cwd=generated("mini", "mini"), capture_output=True, text=True,
+        env={**os.environ, "MYPYPATH": str(generated("mini", "mini"))},
+    )
+    errors = [line for line in result.stdout.splitlines() if ": error:" in line]
+    wrong_line = USER_CODE.splitlines().index(
+        'wrong = mini.Client(api_key="k", middleware=[astamp])  # an async middleware on the sync client') + 1
+    assert errors and all(f"user_code.py:{wrong_line}:" in line for line in errors), result.stdout
