@@ -113,6 +113,7 @@ def test_middleware_can_answer_without_sending(mini, is_async, server):
     missing = recorder(mini, is_async, [], respond=lambda request: httpx.Response(404, json={"errors": ["no"]}))
     result = call(mini, is_async, {"api_key": "k", "base_url": server.url, "middleware": [missing]})
     assert isinstance(result, mini.errors.NotFoundError)  # its response is mapped like the server's
+    assert result.response.request.url.path == "/things/t1"  # and answers the request it was given
 
 
 def test_an_exception_a_middleware_raises_is_not_retried_unless_the_client_retries_it(mini, is_async, server):

@@ -143,6 +143,7 @@ def _hops(
         info = CallInfo(endpoint.method_name, endpoint.operation_id, attempt + 1, hops)
         request.extensions = {**request.extensions, CallInfo.KEY: info}
         response: httpx.Response = yield Send(request)
+        _answers(response, request)
         hop = next_hop(call, request, response, policy.redirects, hops)
         if hop is None:
             if not stream or not response.is_success:
@@ -151,6 +152,14 @@ def _hops(
         yield Close(response)
         request, same_origin = hop
         hops += 1
+
+
+def _answers(response: httpx.Response, request: httpx.Request) -> None:
+    """A response a middleware made itself answers the request it was given (error messages name it)."""
+    try:
+        response.request
+    except RuntimeError:
+        response.request = request
 
 
 class PlanRun:
