@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -17,10 +17,12 @@ from ._bodies import encode_body, prepare_body
 from ._logging import remember
 from ._middleware import AsyncMiddleware, Middleware, chain
 from ._redirects import RedirectPolicy, check_policy
-from ._send_plan import CachedTokens, Plan, Policy, send_plan
 from ._serialization import build_path, serialize_param, serialize_simple
 from ._servers import operation_url
 from ._types import NOT_GIVEN, Endpoint, NotGiven, SecurityScheme, TimeoutTypes
+
+if TYPE_CHECKING:
+    from ._send_plan import CachedTokens, Plan
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 M = TypeVar("M", Middleware, AsyncMiddleware)
@@ -224,6 +226,8 @@ class ClientCore(Generic[H, M]):
         strict: bool = False,
     ) -> Plan:
         """The send plan of one call of `endpoint`, with the arguments a generated method passes."""
+        from ._send_plan import Policy, send_plan  # loaded on the first call
+
         body = prepare_body(endpoint, body, strict)
         self._check_unstable(endpoint)
         retries = self.max_retries if max_retries is None else max_retries

@@ -24,7 +24,6 @@ from ._response_modes import (
 )
 from ._responses import ApiResponse
 from ._retries import DEFAULT_MAX_RETRIES
-from ._send_plan import Authorize, CachedTokens, Close, Plan, PlanRun, Read, Send, Step
 from ._servers import Server, ServerVariable, server_url, token_url
 from ._types import (
     NOT_GIVEN,
@@ -41,8 +40,9 @@ from ._types import (
     TimeoutTypes,
 )
 
-# Streaming loads when a call streams: most programs never do, and importing the package stays cheap.
+# The send plan loads on the first call, streaming when a call streams: importing the package stays cheap.
 if TYPE_CHECKING:
+    from ._send_plan import CachedTokens, Plan, Step
     from ._streaming import (
         AsyncStream,
         AsyncStreamedResponse,
@@ -75,6 +75,8 @@ class SyncClientCore(ClientCore[httpx.Client, Middleware]):
         return cast("Stream[T]", self.request(endpoint, **arguments))
 
     def _drive(self, plan: Plan) -> tuple[httpx.Response, str]:
+        from ._send_plan import PlanRun
+
         run, send = PlanRun(plan), self._sender()
         while (step := run.next_step()) is not None:
             try:
@@ -84,6 +86,8 @@ class SyncClientCore(ClientCore[httpx.Client, Middleware]):
         return run.response
 
     def _perform(self, step: Step, send: Callable[[httpx.Request], httpx.Response]) -> Any:
+        from ._send_plan import Authorize, Close, Read, Send
+
         if isinstance(step, Send):
             return send(step.request)
         if isinstance(step, Authorize):
@@ -138,6 +142,8 @@ class AsyncClientCore(ClientCore[httpx.AsyncClient, AsyncMiddleware]):
         return cast("AsyncStream[T]", await self.request(endpoint, **arguments))
 
     async def _drive(self, plan: Plan) -> tuple[httpx.Response, str]:
+        from ._send_plan import PlanRun
+
         run, send = PlanRun(plan), self._sender()
         while (step := run.next_step()) is not None:
             try:
@@ -149,6 +155,8 @@ class AsyncClientCore(ClientCore[httpx.AsyncClient, AsyncMiddleware]):
     async def _perform(
         self, step: Step, send: Callable[[httpx.Request], Awaitable[httpx.Response]]
     ) -> Any:
+        from ._send_plan import Authorize, Close, Read, Send
+
         if isinstance(step, Send):
             return await send(step.request)
         if isinstance(step, Authorize):
