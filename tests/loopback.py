@@ -18,6 +18,7 @@ class Recorded:
     query: list[tuple[str, str]]
     headers: dict[str, str]
     body: bytes
+    client_port: int = 0  # the client's end of the connection: equal for requests on one kept-alive connection
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -55,7 +56,7 @@ class LoopbackServer:
                 body = self.rfile.read(length) if length else b""
                 parts = urlsplit(self.path)
                 recorded = Recorded(self.command, parts.path, parse_qsl(parts.query, keep_blank_values=True),
-                                    {k.lower(): v for k, v in self.headers.items()}, body)
+                                    {k.lower(): v for k, v in self.headers.items()}, body, self.client_address[1])
                 server.requests.append(recorded)
                 reply = server.replies.popleft() if server.replies else (
                     server.handler(recorded) if server.handler else Reply(404, {"error": "no reply scripted"}))

@@ -49,7 +49,7 @@ DEFAULT_TAG = "default"
 # Constructor arguments every client has; server variables and credentials must not take them.
 CLIENT_ARGUMENTS = frozenset({
     "base_url", "server", "timeout", "max_retries", "http_client", "unstable_operations", "headers", "redirects",
-    "client_id", "client_secret", "client_auth", "strict",
+    "client_id", "client_secret", "client_auth", "strict", "middleware",
 })
 IDEMPOTENCY_KEY_HEADER = "idempotency-key"
 # A server's name (what `server=` accepts) comes from its description when that is this short.
@@ -211,7 +211,7 @@ class IRBuilder:
             by_tag.setdefault(op.tag, []).append(op)
         tag_docs = {t.get("name"): t for t in self.document.get("tags") or [] if isinstance(t, dict)}
         # Attributes and methods the client classes have: a resource must not shadow them.
-        taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "request", "request_events", "with_raw_response"}
+        taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "request", "request_events", "with_raw_response", "with_options"}
         model_names = set(self.models.kind_by_class)
         # Resource classes share modules with model imports and the client classes: keep them apart.
         taken_classes: set[str] = model_names | {"Client", "AsyncClient", "Any", "Mapping"}

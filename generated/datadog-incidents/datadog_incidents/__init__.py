@@ -8,7 +8,16 @@ from . import errors
 from ._client import AsyncClient, Client, server_url
 from typing import TYPE_CHECKING, Any
 
-from ._runtime import NOT_GIVEN, ApiResponse, AsyncClientCredentials, ClientCredentials
+from ._runtime import (
+    NOT_GIVEN,
+    ApiResponse,
+    AsyncClientCredentials,
+    AsyncMiddleware,
+    CallInfo,
+    ClientCredentials,
+    Middleware,
+    call_info,
+)
 from ._version import __version__
 
 # `models`, the resource modules and streaming are not imported here: they load on first use.
@@ -36,6 +45,10 @@ __all__ = [
     "ServerSentEvent",
     "ClientCredentials",
     "AsyncClientCredentials",
+    "Middleware",
+    "AsyncMiddleware",
+    "CallInfo",
+    "call_info",
     "NOT_GIVEN",
     "errors",
     "server_url",

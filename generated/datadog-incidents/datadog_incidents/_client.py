@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -85,7 +85,7 @@ def server_url(
     )
 
 
-class Client(_runtime.SyncClient):
+class Client(_runtime.SyncClientCore):
     """Client for Datadog Incidents API.
 
     Credentials:
@@ -113,6 +113,7 @@ class Client(_runtime.SyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.Middleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -135,6 +136,7 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={
                 "site": site,
                 "subdomain": subdomain,
@@ -163,7 +165,7 @@ class Client(_runtime.SyncClient):
         self.close()
 
 
-class AsyncClient(_runtime.AsyncClient):
+class AsyncClient(_runtime.AsyncClientCore):
     """Client for Datadog Incidents API (asyncio).
 
     Credentials:
@@ -191,6 +193,7 @@ class AsyncClient(_runtime.AsyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.AsyncMiddleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -213,6 +216,7 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={
                 "site": site,
                 "subdomain": subdomain,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -44,7 +44,7 @@ def server_url(
     return _runtime.server_url(SERVERS, server, {"hostname": hostname})
 
 
-class Client(_runtime.SyncClient):
+class Client(_runtime.SyncClientCore):
     """Client for Privacy Automation - Incident Management.
 
     Credentials:
@@ -68,6 +68,7 @@ class Client(_runtime.SyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.Middleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -96,6 +97,7 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={"hostname": hostname},
             base_url_given=base_url_given,
         )
@@ -119,7 +121,7 @@ class Client(_runtime.SyncClient):
         self.close()
 
 
-class AsyncClient(_runtime.AsyncClient):
+class AsyncClient(_runtime.AsyncClientCore):
     """Client for Privacy Automation - Incident Management (asyncio).
 
     Credentials:
@@ -143,6 +145,7 @@ class AsyncClient(_runtime.AsyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.AsyncMiddleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -171,6 +174,7 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={"hostname": hostname},
             base_url_given=base_url_given,
         )

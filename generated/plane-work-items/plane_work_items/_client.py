@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -49,7 +49,7 @@ def server_url(
     return _runtime.server_url(SERVERS, server, {"host": host})
 
 
-class Client(_runtime.SyncClient):
+class Client(_runtime.SyncClientCore):
     """Client for Plane API - Work Items.
 
     Credentials:
@@ -70,6 +70,7 @@ class Client(_runtime.SyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.Middleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -88,6 +89,7 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={"host": host},
             base_url_given=base_url_given,
         )
@@ -111,7 +113,7 @@ class Client(_runtime.SyncClient):
         self.close()
 
 
-class AsyncClient(_runtime.AsyncClient):
+class AsyncClient(_runtime.AsyncClientCore):
     """Client for Plane API - Work Items (asyncio).
 
     Credentials:
@@ -132,6 +134,7 @@ class AsyncClient(_runtime.AsyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.AsyncMiddleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -150,6 +153,7 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={"host": host},
             base_url_given=base_url_given,
         )

@@ -3,202 +3,23 @@
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
-from . import errors
 from ._responses import parse_response
-from ._types import Endpoint, EventStream, base_model, resolve_type
-
-if TYPE_CHECKING:
-    from pydantic import TypeAdapter
+from ._sse import JSONLinesDecoder, ServerSentEvent, SSEDecoder, item
+from ._types import Endpoint
 
 T = TypeVar("T")
 
-logger = logging.getLogger(__package__)
+__all__ = ["AsyncStream", "AsyncStreamedResponse", "ServerSentEvent", "Stream", "StreamedResponse"]
 
 
-@dataclass(frozen=True)
-class ServerSentEvent:
-    """One event of a `text/event-stream` response, as the EventSource rules frame it."""
-
-    data: str
-    event: str | None = None  # None means the default type, "message"
-    id: str | None = None  # the last event ID seen so far in the stream
-    retry: int | None = None  # the reconnection time the server asked for, in milliseconds
-
-    def json(self) -> Any:
-        return json.loads(self.data)
-
-
-class SSEDecoder:
-    """Frames events from raw bytes by the WHATWG EventSource rules: CR, LF or CRLF line ends, comment
-    lines, multi-line `data`, `event`, `id` and `retry`; an event ends at a blank line."""
-
-    def __init__(self) -> None:
-        self._buffer = b""
-        self._started = False
-        self._data: list[str] = []
-        self._event: str | None = None
-        self._last_id: str | None = None
-        self._retry: int | None = None
-
-    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        self._buffer += chunk
-        events = []
-        for line in self._lines():
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
-        return events
-
-    def flush(self) -> list[ServerSentEvent]:
-        """Nothing: an event the stream ends before its blank line is discarded, as EventSource does."""
-        return []
-
-    def _lines(self) -> Iterator[str]:
-        buffer = self._buffer
-        start = 0
-        while True:
-            cr, lf = buffer.find(b"\r", start), buffer.find(b"\n", start)
-            if cr < 0 and lf < 0:
-                break
-            if cr >= 0 and (lf < 0 or cr < lf):
-                if cr + 1 == len(buffer):
-                    break  # a CR at the end of a chunk may be the first half of a CRLF: wait for more
-                end, next_start = cr, cr + 2 if buffer[cr + 1 : cr + 2] == b"\n" else cr + 1
-            else:
-                end, next_start = lf, lf + 1
-            line = buffer[start:end].decode("utf-8", errors="replace")
-            if not self._started:
-                self._started = True
-                line = line.removeprefix("\ufeff")
-            yield line
-            start = next_start
-        self._buffer = buffer[start:]
-
-    def _line(self, line: str) -> ServerSentEvent | None:
-        if not line:
-            return self._dispatch()
-        if line.startswith(":"):
-            return None  # a comment: servers send them to keep the connection open
-        name, _, value = line.partition(":")
-        value = value.removeprefix(" ")
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._event = value
-        elif name == "id":
-            if "\0" not in value:
-                self._last_id = value
-        elif name == "retry":
-            if value.isascii() and value.isdigit():
-                self._retry = int(value)
-        return None
-
-    def _dispatch(self) -> ServerSentEvent | None:
-        data, event = self._data, self._event
-        self._data, self._event = [], None
-        if not data:
-            return None
-        return ServerSentEvent(
-            data="\n".join(data), event=event or None, id=self._last_id, retry=self._retry
-        )
-
-
-class JSONLinesDecoder:
-    """One item per line of a JSON-lines (NDJSON) body, as each line arrives; blank lines are skipped.
-    Each line is handed on as the data of an event, so one parsing path serves both framings."""
-
-    def __init__(self) -> None:
-        self._buffer = b""
-
-    def feed(self, chunk: bytes) -> list[ServerSentEvent]:
-        *lines, self._buffer = (self._buffer + chunk).split(b"\n")
-        return [ServerSentEvent(data=line.decode("utf-8")) for line in lines if line.strip()]
-
-    def flush(self) -> list[ServerSentEvent]:
-        """The last line, when the body does not end with a newline."""
-        line, self._buffer = self._buffer, b""
-        return [ServerSentEvent(data=line.decode("utf-8"))] if line.strip() else []
-
-
-@lru_cache(maxsize=None)
-def _adapter(kind: Any) -> TypeAdapter[Any]:
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(kind)
-
-
-def _item(
-    operation: str,
-    events: EventStream,
-    sse: ServerSentEvent,
-    response: httpx.Response,
-    url: str,
-    strict: bool,
-) -> Any:
-    """One event as the stream's item type. Data the spec does not describe still comes through (with
-    a warning), as for any response, unless `strict`."""
-    kind = resolve_type(events.item)
-    if kind is None:
-        return sse
-    value: Any
-    try:
-        if events.whole_event:
-            value = {"data": _json_or_text(sse.data)}
-            value.update(
-                {
-                    k: v
-                    for k, v in (("event", sse.event), ("id", sse.id), ("retry", sse.retry))
-                    if v is not None
-                }
-            )
-            return _adapter(kind).validate_python(value)
-        if isinstance(kind, type) and issubclass(kind, base_model()):
-            return kind.model_validate_json(sse.data)
-        return _adapter(kind).validate_json(sse.data)
-    except ValueError as exc:
-        value = value if events.whole_event else _json_or_text(sse.data)
-        if strict or not isinstance(value, (dict, list)):
-            raise errors.ResponseValidationError(
-                status_code=response.status_code,
-                method=response.request.method,
-                url=url,
-                headers=response.headers,
-                body=sse.data,
-                response=response,
-            ) from exc
-        from ._drift import lenient, problems
-
-        found = problems(exc)
-        logger.warning(
-            "%s: an event does not match the spec, returned as far as it fits: %s",
-            operation,
-            "; ".join(found),
-            extra={"problems": found},
-        )
-        return lenient(kind, value)
-
-
-def _json_or_text(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return data
-
-
-class Stream(Generic[T]):
-    """The events of a `text/event-stream` response, each yielded as it arrives.
-
-    Iterate it once; leaving the loop early, or the `with` block, closes the connection."""
+class _EventsBase(Generic[T]):
+    """What `Stream` and `AsyncStream` share: the response, and its events as items as chunks arrive."""
 
     def __init__(
         self, endpoint: Endpoint[Any], response: httpx.Response, url: str, strict: bool = False
@@ -209,23 +30,32 @@ class Stream(Generic[T]):
         self._strict = strict
         self.response = response
         self._url = url
-
-    def __iter__(self) -> Iterator[T]:
-        decoder: SSEDecoder | JSONLinesDecoder = (
+        self._decoder: SSEDecoder | JSONLinesDecoder = (
             JSONLinesDecoder() if self._events.json_lines else SSEDecoder()
         )
+        self._ended = False  # the stream's end marker came
+
+    def _items(self, chunk: bytes | None) -> Iterator[T]:
+        """The items of a chunk (None: the body ended), each parsed only as it is asked for."""
+        for sse in self._decoder.feed(chunk) if chunk is not None else self._decoder.flush():
+            if chunk is not None and self._events.end and sse.data == self._events.end:
+                self._ended = True
+                return
+            yield item(self._operation, self._events, sse, self.response, self._url, self._strict)
+
+
+class Stream(_EventsBase[T]):
+    """The events of a `text/event-stream` response, each yielded as it arrives.
+
+    Iterate it once; leaving the loop early, or the `with` block, closes the connection."""
+
+    def __iter__(self) -> Iterator[T]:
         try:
             for chunk in self.response.iter_bytes():
-                for sse in decoder.feed(chunk):
-                    if self._events.end and sse.data == self._events.end:
-                        return
-                    yield _item(
-                        self._operation, self._events, sse, self.response, self._url, self._strict
-                    )
-            for sse in decoder.flush():
-                yield _item(
-                    self._operation, self._events, sse, self.response, self._url, self._strict
-                )
+                yield from self._items(chunk)
+                if self._ended:
+                    return
+            yield from self._items(None)
         finally:
             self.response.close()
 
@@ -244,37 +74,20 @@ class Stream(Generic[T]):
         self.close()
 
 
-class AsyncStream(Generic[T]):
+class AsyncStream(_EventsBase[T]):
     """The events of a `text/event-stream` response, each yielded as it arrives (`async for`).
 
     Iterate it once; leaving the loop early, or the `async with` block, closes the connection."""
 
-    def __init__(
-        self, endpoint: Endpoint[Any], response: httpx.Response, url: str, strict: bool = False
-    ) -> None:
-        assert endpoint.events is not None
-        self._events = endpoint.events
-        self._operation = endpoint.method_name
-        self._strict = strict
-        self.response = response
-        self._url = url
-
     async def __aiter__(self) -> AsyncIterator[T]:
-        decoder: SSEDecoder | JSONLinesDecoder = (
-            JSONLinesDecoder() if self._events.json_lines else SSEDecoder()
-        )
         try:
             async for chunk in self.response.aiter_bytes():
-                for sse in decoder.feed(chunk):
-                    if self._events.end and sse.data == self._events.end:
-                        return
-                    yield _item(
-                        self._operation, self._events, sse, self.response, self._url, self._strict
-                    )
-            for sse in decoder.flush():
-                yield _item(
-                    self._operation, self._events, sse, self.response, self._url, self._strict
-                )
+                for item in self._items(chunk):
+                    yield item
+                if self._ended:
+                    return
+            for item in self._items(None):
+                yield item
         finally:
             await self.response.aclose()
 
@@ -304,9 +117,9 @@ def event_stream(
     )
 
 
-class StreamedResponse(Generic[T]):
-    """The response of a call made through `with_streaming_response`: headers have arrived, the body is
-    read only as you ask for it, and the connection is released when the `with` block ends."""
+class _StreamedBase(Generic[T]):
+    """What `StreamedResponse` and `AsyncStreamedResponse` share: status, headers, and the typed body
+    once it is read."""
 
     def __init__(
         self, endpoint: Endpoint[T], response: httpx.Response, url: str, strict: bool = False
@@ -323,6 +136,23 @@ class StreamedResponse(Generic[T]):
     @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
+
+    def _events(self, is_async: bool) -> T | None:
+        """The event stream of a `text/event-stream` operation (its body is read as it is iterated)."""
+        if self._endpoint.events is None:
+            return None
+        return event_stream(self._endpoint, self.http_response, self._url, is_async, self._strict)  # type: ignore[no-any-return]
+
+    def _parsed(self) -> T:
+        return parse_response(self._endpoint, self.http_response, self._url, self._strict)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} [{self.status_code}] {self._endpoint.method} {self._url}>"
+
+
+class StreamedResponse(_StreamedBase[T]):
+    """The response of a call made through `with_streaming_response`: headers have arrived, the body is
+    read only as you ask for it, and the connection is released when the `with` block ends."""
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         return self.http_response.iter_bytes(chunk_size)
@@ -338,36 +168,18 @@ class StreamedResponse(Generic[T]):
 
     def parse(self) -> T:
         """The typed body, as the plain method returns it (reading the rest of the body first)."""
-        if self._endpoint.events is not None:
-            return event_stream(self._endpoint, self.http_response, self._url, False, self._strict)  # type: ignore[no-any-return]
+        events = self._events(is_async=False)
+        if events is not None:
+            return events
         self.http_response.read()
-        return parse_response(self._endpoint, self.http_response, self._url, self._strict)
+        return self._parsed()
 
     def close(self) -> None:
         self.http_response.close()
 
-    def __repr__(self) -> str:
-        return f"<StreamedResponse [{self.status_code}] {self._endpoint.method} {self._url}>"
 
-
-class AsyncStreamedResponse(Generic[T]):
+class AsyncStreamedResponse(_StreamedBase[T]):
     """`StreamedResponse` for `AsyncClient`: the same, with `async for` and `await`."""
-
-    def __init__(
-        self, endpoint: Endpoint[T], response: httpx.Response, url: str, strict: bool = False
-    ) -> None:
-        self._endpoint = endpoint
-        self._url = url
-        self._strict = strict
-        self.http_response = response
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
 
     def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         return self.http_response.aiter_bytes(chunk_size)
@@ -383,16 +195,14 @@ class AsyncStreamedResponse(Generic[T]):
 
     async def parse(self) -> T:
         """The typed body, as the plain method returns it (reading the rest of the body first)."""
-        if self._endpoint.events is not None:
-            return event_stream(self._endpoint, self.http_response, self._url, True, self._strict)  # type: ignore[no-any-return]
+        events = self._events(is_async=True)
+        if events is not None:
+            return events
         await self.http_response.aread()
-        return parse_response(self._endpoint, self.http_response, self._url, self._strict)
+        return self._parsed()
 
     async def close(self) -> None:
         await self.http_response.aclose()
-
-    def __repr__(self) -> str:
-        return f"<AsyncStreamedResponse [{self.status_code}] {self._endpoint.method} {self._url}>"
 
 
 class StreamingCall(Generic[T]):

@@ -235,7 +235,7 @@ _UPDATE_INCIDENT_ATTACHMENT: _runtime.Endpoint[Attachment] = _runtime.Endpoint(
 class Incidents:
     """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information."""
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
+    def __init__(self, client: _runtime.SyncClientCore) -> None:
         self._client = client
 
     @property
@@ -636,7 +636,7 @@ class Incidents:
 class AsyncIncidents:
     """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information."""
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
+    def __init__(self, client: _runtime.AsyncClientCore) -> None:
         self._client = client
 
     @property

@@ -40,7 +40,7 @@ _UPDATE_INCIDENT: _runtime.Endpoint[IncidentInformation] = _runtime.Endpoint(
 class Incidents:
     """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle."""
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
+    def __init__(self, client: _runtime.SyncClientCore) -> None:
         self._client = client
 
     @property
@@ -95,7 +95,7 @@ class Incidents:
 class AsyncIncidents:
     """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle."""
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
+    def __init__(self, client: _runtime.AsyncClientCore) -> None:
         self._client = client
 
     @property

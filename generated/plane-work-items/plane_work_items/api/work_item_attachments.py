@@ -38,7 +38,7 @@ _UPDATE_WORK_ITEM_ATTACHMENT: _runtime.Endpoint[WorkItemAttachment | None] = _ru
 class WorkItemAttachments:
     """Files attached to work items."""
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
+    def __init__(self, client: _runtime.SyncClientCore) -> None:
         self._client = client
 
     @property
@@ -102,7 +102,7 @@ class WorkItemAttachments:
 class AsyncWorkItemAttachments:
     """Files attached to work items."""
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
+    def __init__(self, client: _runtime.AsyncClientCore) -> None:
         self._client = client
 
     @property

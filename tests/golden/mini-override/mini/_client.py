@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -53,7 +53,7 @@ def server_url(
     return _runtime.server_url(SERVERS, server, {"site": site, "subdomain": subdomain})
 
 
-class Client(_runtime.SyncClient):
+class Client(_runtime.SyncClientCore):
     """Client for Mini API.
 
     Credentials:
@@ -86,6 +86,7 @@ class Client(_runtime.SyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.Middleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -121,6 +122,7 @@ class Client(_runtime.SyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={"site": site, "subdomain": subdomain},
             base_url_given=base_url_given,
         )
@@ -151,7 +153,7 @@ class Client(_runtime.SyncClient):
         self.close()
 
 
-class AsyncClient(_runtime.AsyncClient):
+class AsyncClient(_runtime.AsyncClientCore):
     """Client for Mini API (asyncio).
 
     Credentials:
@@ -184,6 +186,7 @@ class AsyncClient(_runtime.AsyncClient):
         unstable_operations: Iterable[str] = (),
         headers: Mapping[str, str] | None = None,
         redirects: _runtime.RedirectPolicy = "same_origin",
+        middleware: Sequence[_runtime.AsyncMiddleware] = (),
     ) -> None:
         base_url_given = base_url is not None
         if base_url is None:
@@ -219,6 +222,7 @@ class AsyncClient(_runtime.AsyncClient):
             headers=headers,
             http_client=http_client,
             redirects=redirects,
+            middleware=middleware,
             server_values={"site": site, "subdomain": subdomain},
             base_url_given=base_url_given,
         )

@@ -46,7 +46,7 @@ _LIST_THINGS: _runtime.Endpoint[list[Thing]] = _runtime.Endpoint(
 class Search:
     """Search operations."""
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
+    def __init__(self, client: _runtime.SyncClientCore) -> None:
         self._client = client
 
     @property
@@ -104,7 +104,7 @@ class Search:
 class AsyncSearch:
     """Search operations."""
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
+    def __init__(self, client: _runtime.AsyncClientCore) -> None:
         self._client = client
 
     @property

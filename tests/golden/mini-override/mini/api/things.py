@@ -122,7 +122,7 @@ _COPY_THING: _runtime.Endpoint[ThingResponse] = _runtime.Endpoint(
 class Things:
     """Things and stuff."""
 
-    def __init__(self, client: _runtime.SyncClient) -> None:
+    def __init__(self, client: _runtime.SyncClientCore) -> None:
         self._client = client
 
     @property
@@ -283,7 +283,7 @@ class Things:
 class AsyncThings:
     """Things and stuff."""
 
-    def __init__(self, client: _runtime.AsyncClient) -> None:
+    def __init__(self, client: _runtime.AsyncClientCore) -> None:
         self._client = client
 
     @property
