@@ -57,6 +57,9 @@ P = ParamSpec("P")
 logger = logging.getLogger(__package__)
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# A paged walk's next-page URL (same origin as the call, checked by _pagination): sent in place of the
+# endpoint's path and query.
+PAGE_URL: ContextVar[str | None] = ContextVar("PAGE_URL", default=None)
 # OAuth2 tokens this call used from a provider's cache: (provider, scopes, token), refreshed once on a 401.
 CachedTokens = list[tuple[Any, tuple[str, ...], str]]
 
@@ -145,7 +148,8 @@ class BaseClient:
         timeout: TimeoutTypes | NotGiven,
     ) -> httpx.Request:
         """The request of a call, without its credentials: those are put on each request sent."""
-        url = self._base_url(endpoint) + build_path(endpoint.path, path_params)
+        page_url = PAGE_URL.get()
+        url = page_url or self._base_url(endpoint) + build_path(endpoint.path, path_params)
         query: list[tuple[str, str | int | float | bool | None]] = []
         headers: dict[str, str] = dict(self._headers)
         if not self._accept_given:
@@ -155,7 +159,7 @@ class BaseClient:
             value = params.get(param.argument)
             if value is None:
                 continue
-            if param.location == "query":
+            if param.location == "query" and not page_url:
                 query.extend(serialize_param(param, value))
             elif param.location == "header":
                 headers[param.name] = serialize_simple(value, param.explode)
