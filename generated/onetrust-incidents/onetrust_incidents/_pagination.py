@@ -286,8 +286,9 @@ class Pager(Generic[ItemT, PageT]):
 
     def next_page(self) -> PageT | None:
         """The next page's typed response (the first, on the first call); None after the last."""
-        self._items.clear()
-        return self._advance()
+        page = self._advance()
+        self._items.clear()  # the caller takes the page whole: its items are not iterated again
+        return page
 
     def iter_pages(self) -> Iterator[PageT]:
         """Each page's typed response in turn, from the next one on."""
@@ -339,8 +340,9 @@ class AsyncPager(Generic[ItemT, PageT]):
 
     async def next_page(self) -> PageT | None:
         """The next page's typed response (the first, on the first call); None after the last."""
-        self._items.clear()
-        return await self._advance()
+        page = await self._advance()
+        self._items.clear()  # the caller takes the page whole: its items are not iterated again
+        return page
 
     async def iter_pages(self) -> AsyncIterator[PageT]:
         """Each page's typed response in turn, from the next one on: `async for page in pager.iter_pages()`."""
