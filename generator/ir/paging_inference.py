@@ -2,7 +2,7 @@
 
 Only a GET with no body whose parameters and success response match one style unambiguously: exactly
 one page-size query parameter (`limit`, `page_size`, `per_page`, ...) and an object response with exactly
-one array property (or an array body with a `Link` header). The position then comes from, in order: a
+one array property, or an array body. The position then comes from, in order: a
 documented `Link` response header; one next-URL field in the body; else exactly one position parameter,
 `offset` or `page`, or a cursor one (`cursor`, `page_token`, `after`, `starting_after`, ...) with one
 next-cursor field in the body, or `has_more` with items that carry an `id` (the last one's is the next
@@ -55,7 +55,7 @@ class PagingInference:
         fields = self._fields(schema)
         arrays = [path for path, node in fields if len(path) == 1 and is_array(node)]
         headers = self.walker.response_headers(operation, success)
-        if is_array(schema) and "link" in headers:
+        if is_array(schema):  # the body is the list: a Link header, an offset or a page number can page it
             results: tuple[str, ...] = ()
         elif len(arrays) == 1:
             results = arrays[0]
