@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, TYPE_CHECKING
 
-from .. import _pagination, _runtime
+from .. import _pagers, _pagination, _runtime
 
 # Models load on an operation's first call: the endpoints below name them as text.
 if TYPE_CHECKING:
@@ -299,7 +299,7 @@ class Incidents:
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         strict: bool | None = None,
-    ) -> _pagination.Pager[IncidentResponseData, IncidentsResponse]:
+    ) -> _pagers.Pager[IncidentResponseData, IncidentsResponse]:
         """Get a list of incidents
 
         Get all incidents for the user's organization.
@@ -325,7 +325,7 @@ class Incidents:
             errors.NotFoundError: 404 Not Found
             errors.RateLimitError: 429 Too many requests
         """
-        return _pagination.Pager(
+        return _pagers.Pager(
             partial(
                 self._client.request,
                 _LIST_INCIDENTS,
@@ -702,7 +702,7 @@ class AsyncIncidents:
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         strict: bool | None = None,
-    ) -> _pagination.AsyncPager[IncidentResponseData, IncidentsResponse]:
+    ) -> _pagers.AsyncPager[IncidentResponseData, IncidentsResponse]:
         """Get a list of incidents
 
         Get all incidents for the user's organization.
@@ -728,7 +728,7 @@ class AsyncIncidents:
             errors.NotFoundError: 404 Not Found
             errors.RateLimitError: 429 Too many requests
         """
-        return _pagination.AsyncPager(
+        return _pagers.AsyncPager(
             partial(
                 self._client.request,
                 _LIST_INCIDENTS,
@@ -1046,7 +1046,7 @@ class IncidentsWithRawResponse:
 
     def __init__(self, resource: Incidents) -> None:
         self.list_incidents = _runtime.raw_response(resource.list_incidents)
-        self.list_incidents_with_pagination = _pagination.first_page_raw(
+        self.list_incidents_with_pagination = _pagers.first_page_raw(
             resource.list_incidents_with_pagination
         )
         self.create_incident = _runtime.raw_response(resource.create_incident)
@@ -1068,7 +1068,7 @@ class AsyncIncidentsWithRawResponse:
 
     def __init__(self, resource: AsyncIncidents) -> None:
         self.list_incidents = _runtime.async_raw_response(resource.list_incidents)
-        self.list_incidents_with_pagination = _pagination.async_first_page_raw(
+        self.list_incidents_with_pagination = _pagers.async_first_page_raw(
             resource.list_incidents_with_pagination
         )
         self.create_incident = _runtime.async_raw_response(resource.create_incident)
