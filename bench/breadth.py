@@ -45,6 +45,7 @@ def public_methods(package: Path) -> int:
             twin = node.name.startswith("Async") and node.name[5:] in classes if isinstance(node, ast.ClassDef) else False
             if isinstance(node, ast.ClassDef) and not (twin or "RawResponse" in node.name):
                 count += sum(isinstance(f, ast.FunctionDef) and not f.name.startswith("_") and not f.decorator_list
+                                 and not f.name.endswith("_with_pagination")
                              for f in node.body)
             elif isinstance(node, ast.FunctionDef) and node.name == "sync_detailed":
                 count += 1

@@ -171,6 +171,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(summary.line(target.distribution))
         for edited in plan.edited:
             print(outcome(target.output, edited, plan.mode))
+        if inferred := _inferred_paging(package.surface):
+            print(f"{target.distribution}: paging inferred for {inferred} (`paging = \"declared\"` turns this off)")
         report = compare(before, package.surface) if before and comparable(before, package.surface) else None
         if report is not None and report.changes:  # what the regeneration changes for callers
             print(summary_line(target.distribution, report))
@@ -191,6 +193,18 @@ def _refuse_conflicts(plans: list) -> int:
           "resolve them in the files, or rerun with --edits=markers (conflict markers written into the files) "
           "or --edits=discard (your edits dropped)", file=sys.stderr)
     return EXIT_PROBLEMS
+
+
+def _inferred_paging(surface: dict) -> str:
+    """"3 methods: 2 cursor, 1 offset" for the paged methods inference found; "" when none."""
+    styles: dict[str, int] = {}
+    for resource in surface.get("resources", {}).values():
+        for method in resource["methods"].values():
+            paging = method.get("features", {}).get("pagination")
+            if paging and paging.get("source") == "inferred":
+                styles[paging["style"]] = styles.get(paging["style"], 0) + 1
+    counts = ", ".join(f"{n} {style}" for style, n in sorted(styles.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"{sum(styles.values())} method{'s' if sum(styles.values()) != 1 else ''}: {counts}" if styles else ""
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -23,11 +23,13 @@ class ClientTarget:
     allow_remote_refs: bool = False  # follow http(s) $refs
     models: str = "auto"  # one of MODELS_LAYOUTS
     overlays: tuple[Path, ...] = ()  # Overlay 1.0 files applied in order after merging (spec/overlay.py)
+    paging: str = "inferred"  # one of PAGING_MODES: "declared" turns paging inference off
 
 
 # "module": one models.py; "package": a models/ package loading each model on first use; "auto": the
 # package once a spec has more than SPLIT_MODELS_OVER models.
 MODELS_LAYOUTS = ("auto", "module", "package")
+PAGING_MODES = ("inferred", "declared")
 SPLIT_MODELS_OVER = 500
 
 
@@ -42,7 +44,8 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
         raise ConfigError(f"{pyproject}: cannot read: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{pyproject}: {exc}") from None
-    clients = data.get("tool", {}).get("clientsmith", {}).get("clients", [])
+    settings = data.get("tool", {}).get("clientsmith", {})
+    clients = settings.get("clients", [])
     if not clients:
         raise ConfigError(f"{pyproject}: no [[tool.clientsmith.clients]] entries")
     root = pyproject.parent
@@ -55,6 +58,9 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
         models = entry.get("models", "auto")
         if models not in MODELS_LAYOUTS:
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].models must be one of {', '.join(MODELS_LAYOUTS)}")
+        paging = entry.get("paging", settings.get("paging", "inferred"))
+        if paging not in PAGING_MODES:
+            raise ConfigError(f"{pyproject}: tool.clientsmith paging must be one of {', '.join(PAGING_MODES)}")
         if not package.isidentifier():
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].package {package!r} is not a Python identifier")
         overlays = entry.get("overlays", [])
@@ -71,6 +77,7 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
                 allow_remote_refs=entry.get("allow_remote_refs") is True,
                 models=models,
                 overlays=tuple(root / o for o in overlays),
+                paging=paging,
             )
         )
     return targets

@@ -200,7 +200,8 @@ def package_key(target: ClientTarget, base: Path | None) -> str:
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(), BLACK_KIND,
                                 _python_version(), target.package, target.distribution, display_path(target.spec, base),
-                                str(target.lenient), target.models, *overlays_key_parts(target.overlays, base)]
+                                str(target.lenient), target.models, target.paging,
+                                *overlays_key_parts(target.overlays, base)]
     for path in spec_files(target.spec):
         parts += [display_path(path, base), path.read_bytes()]
     if target.templates is not None:
@@ -279,7 +280,7 @@ def _build_package(target: ClientTarget, base: Path, cache: Cache, progress: Pro
             models = ModelsResult("", reused_models["class_by_pointer"], reused_models["kind_by_class"])
         else:
             models = _models(spec, cache)
-        api = build_ir(spec, models, target.package, target.distribution)
+        api = build_ir(spec, models, target.package, target.distribution, target.paging)
     except BaseException:
         if background:
             _checked(finish_validation()[0], target.lenient, spec.problems)  # the problem validation finds is the one

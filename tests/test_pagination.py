@@ -249,7 +249,7 @@ def test_mypy_strict_rejects_misuse_of_the_items(paged_package):
     errors = [line for line in result.stdout.splitlines() if ": error: " in line]
     assert len(errors) == 3, result.stdout
     assert 'Incompatible return value type (got "Item", expected "int")' in errors[0]
-    assert '"AsyncIterator[Item]" has no attribute "__iter__"' in errors[1]  # async: only `async for`
+    assert '"AsyncPager[Item, CursorPage]" has no attribute "__iter__"' in errors[1]  # async: only `async for`
     assert 'Unexpected keyword argument "page_offset"' in errors[2]  # the walk owns the offset
 
 

@@ -78,12 +78,14 @@ def _extensions(node: dict[str, Any]) -> dict[str, Any]:
 
 
 class IRBuilder:
-    def __init__(self, spec: MergedSpec, models: ModelsResult, package: str, distribution: str) -> None:
+    def __init__(
+        self, spec: MergedSpec, models: ModelsResult, package: str, distribution: str, paging: str = "inferred"
+    ) -> None:
         self.spec = spec
         self.document = spec.document
         self.resolver = Resolver(spec)
         self.typer = SchemaTyper(self.resolver, models.class_by_pointer, models.kind_by_class)
-        self.pagination = PaginationReader(spec, self.resolver, self.typer)
+        self.pagination = PaginationReader(spec, self.resolver, self.typer, paging)
         self.models = models
         self.package = package
         self.distribution = distribution
@@ -274,7 +276,7 @@ class IRBuilder:
             servers=self._operation_servers(path, operation),
             accept=accept_header(responses),
             event_stream=event_stream,
-            pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses),
+            pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses, http_method),
             extensions=_extensions(operation),
         )
 
@@ -462,5 +464,6 @@ def _package_version(version: str) -> str:
     return version if _PEP440.match(version) else "0.1.0"
 
 
-def build_ir(spec: MergedSpec, models: ModelsResult, package: str, distribution: str) -> Api:
-    return IRBuilder(spec, models, package, distribution).build()
+def build_ir(spec: MergedSpec, models: ModelsResult, package: str, distribution: str, paging: str = "inferred") -> Api:
+    """`paging`: "inferred" (paging declared or inferred) or "declared" (no inference)."""
+    return IRBuilder(spec, models, package, distribution, paging).build()

@@ -117,10 +117,10 @@ class Response:
 
 @dataclass(frozen=True)
 class Pagination:
-    """How an operation with `x-pagination` is walked page by page, as `<method_name>` iterating items."""
+    """How a list operation is walked page by page, as `<method_name>` iterating items (and pages)."""
 
     method_name: str  # the iterating method, e.g. "list_incidents_with_pagination"
-    style: str  # offset | page | cursor
+    style: str  # offset | page | cursor | last_id | next_url | link_header
     item_type: str  # annotation of one item of the list at results_path, e.g. "IncidentResponseData"
     results_path: tuple[str, ...]  # wire keys from the response body to the list of items, e.g. ("data",)
     limit_param: str  # python_name of the page-size parameter; "" when the limit is in the body
@@ -131,6 +131,13 @@ class Pagination:
     page_start: int  # style "page": the number of the first page (pageStart, default 0)
     cursor_path: tuple[str, ...]  # style "cursor": wire keys from the response body to the next cursor
     params: tuple[Parameter, ...]  # the iterating method's keyword parameters: the operation's minus the position
+    source: str = "declared"  # declared (x-pagination) | extension (x-speakeasy-/x-fern-pagination) | inferred
+    keyed_on: tuple[str, ...] = ()  # what it was read from: the extension, or what inference matched
+    next_url_path: tuple[str, ...] = ()  # style "next_url": wire keys from the response body to the next URL
+    has_more_path: tuple[str, ...] = ()  # a boolean in the response body: false ends the walk
+    item_id_path: tuple[str, ...] = ()  # style "last_id": wire keys from the last item to the next cursor
+    total_path: tuple[str, ...] = ()  # the number of items of all pages, in the response body (ends the walk)
+    total_header: str = ""  # or in this response header
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ class Operation:
     servers: tuple[Server, ...] = ()  # the operation's or its path item's `servers`; empty: the document's
     accept: str = "application/json"  # the `Accept` header: the media types the success responses declare
     event_stream: EventStream | None = None  # set when the success response is `text/event-stream`
-    pagination: Pagination | None = None  # from x-pagination; None when the operation is not paged
+    pagination: Pagination | None = None  # declared, from another extension, or inferred; None: not paged
     extensions: dict[str, Any] = field(default_factory=dict)  # the operation's x-* keys
 
     @property

@@ -86,7 +86,24 @@ def indent_lines(value: str, width: int = 4) -> str:
     return textwrap.indent(value, " " * width)
 
 
+def paging_summary(pagination: Any) -> str:
+    """How a paged method finds its next page, in a phrase for docstrings and the README."""
+    pg = pagination
+    position = f"`{pg.position_param or '.'.join(pg.position_body_path)}`"
+    style = {
+        "offset": f"offset ({position} grows by the page size)",
+        "page": f"page number ({position})",
+        "cursor": f"cursor ({position} from `{'.'.join(pg.cursor_path)}` of each page)",
+        "last_id": f"the last item's id ({position} from its `{'.'.join(pg.item_id_path)}`)",
+        "next_url": f"next-page URL (`{'.'.join(pg.next_url_path)}` of each page)",
+        "link_header": 'next-page URL (the `Link` header\'s `rel="next"`)',
+    }[pg.style]
+    source = {"declared": "x-pagination", "extension": ", ".join(pg.keyed_on), "inferred": "inferred"}[pg.source]
+    return f"{style}, {source}"
+
+
 FILTERS = {
+    "paging_summary": paging_summary,
     "pyrepr": pyrepr,
     "docstring": docstring,
     "docstring_text": docstring_text,

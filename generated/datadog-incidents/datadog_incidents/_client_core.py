@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -29,6 +30,9 @@ M = TypeVar("M", Middleware, AsyncMiddleware)
 C = TypeVar("C", bound="ClientCore[Any, Any]")
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# A paged walk's next-page URL (same origin as the call, checked by _pagination): sent in place of the
+# endpoint's path and query.
+PAGE_URL: ContextVar[str | None] = ContextVar("PAGE_URL", default=None)
 
 
 class Connections(Generic[H]):
@@ -169,7 +173,8 @@ class ClientCore(Generic[H, M]):
         timeout: TimeoutTypes | NotGiven,
     ) -> httpx.Request:
         """The request of a call, without its credentials: those are put on each request sent."""
-        url = self._base_url(endpoint) + build_path(endpoint.path, path_params)
+        page_url = PAGE_URL.get()
+        url = page_url or self._base_url(endpoint) + build_path(endpoint.path, path_params)
         query: list[tuple[str, str | int | float | bool | None]] = []
         headers: dict[str, str] = dict(self._headers)
         if not self._accept_given:
@@ -179,7 +184,7 @@ class ClientCore(Generic[H, M]):
             value = params.get(param.argument)
             if value is None:
                 continue
-            if param.location == "query":
+            if param.location == "query" and not page_url:
                 query.extend(serialize_param(param, value))
             elif param.location == "header":
                 headers[param.name] = serialize_simple(value, param.explode)

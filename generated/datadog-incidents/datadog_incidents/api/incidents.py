@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Mapping
 from functools import partial
 from typing import Any, TYPE_CHECKING
 
-from .. import _pagination, _runtime
+from .. import _pagers, _pagination, _runtime
 
 # Models load on an operation's first call: the endpoints below name them as text.
 if TYPE_CHECKING:
@@ -299,12 +299,14 @@ class Incidents:
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         strict: bool | None = None,
-    ) -> Iterator[IncidentResponseData]:
+    ) -> _pagers.Pager[IncidentResponseData, IncidentsResponse]:
         """Get a list of incidents
 
         Get all incidents for the user's organization.
 
-        Iterates over the items of every page (`data`), fetching each page when the previous one is used up.
+        Iterates over the items of every page (`data`), fetching each page when the previous one is used up; `.iter_pages()` gives the pages.
+
+        Next page: offset (`page_offset` grows by the page size), x-pagination.
 
         Unstable: enable with unstable_operations={"list_incidents"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -323,7 +325,7 @@ class Incidents:
             errors.NotFoundError: 404 Not Found
             errors.RateLimitError: 429 Too many requests
         """
-        return _pagination.iterate(
+        return _pagers.Pager(
             partial(
                 self._client.request,
                 _LIST_INCIDENTS,
@@ -700,12 +702,14 @@ class AsyncIncidents:
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         strict: bool | None = None,
-    ) -> AsyncIterator[IncidentResponseData]:
+    ) -> _pagers.AsyncPager[IncidentResponseData, IncidentsResponse]:
         """Get a list of incidents
 
         Get all incidents for the user's organization.
 
-        Iterates over the items of every page (`data`), fetching each page when the previous one is used up: use with `async for`.
+        Iterates over the items of every page (`data`), fetching each page when the previous one is used up (use with `async for`); `.iter_pages()` gives the pages.
+
+        Next page: offset (`page_offset` grows by the page size), x-pagination.
 
         Unstable: enable with unstable_operations={"list_incidents"}. **Note**: This endpoint is in public beta.
         If you have any feedback, contact [Datadog support](https://docs.datadoghq.com/help/).
@@ -724,7 +728,7 @@ class AsyncIncidents:
             errors.NotFoundError: 404 Not Found
             errors.RateLimitError: 429 Too many requests
         """
-        return _pagination.aiterate(
+        return _pagers.AsyncPager(
             partial(
                 self._client.request,
                 _LIST_INCIDENTS,
@@ -1042,6 +1046,9 @@ class IncidentsWithRawResponse:
 
     def __init__(self, resource: Incidents) -> None:
         self.list_incidents = _runtime.raw_response(resource.list_incidents)
+        self.list_incidents_with_pagination = _pagers.first_page_raw(
+            resource.list_incidents_with_pagination
+        )
         self.create_incident = _runtime.raw_response(resource.create_incident)
         self.get_incident = _runtime.raw_response(resource.get_incident)
         self.delete_incident = _runtime.raw_response(resource.delete_incident)
@@ -1061,6 +1068,9 @@ class AsyncIncidentsWithRawResponse:
 
     def __init__(self, resource: AsyncIncidents) -> None:
         self.list_incidents = _runtime.async_raw_response(resource.list_incidents)
+        self.list_incidents_with_pagination = _pagers.async_first_page_raw(
+            resource.list_incidents_with_pagination
+        )
         self.create_incident = _runtime.async_raw_response(resource.create_incident)
         self.get_incident = _runtime.async_raw_response(resource.get_incident)
         self.delete_incident = _runtime.async_raw_response(resource.delete_incident)

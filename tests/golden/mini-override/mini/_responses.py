@@ -136,6 +136,11 @@ class ApiResponse(Generic[T]):
         return self.http_response.status_code
 
     @property
+    def url(self) -> str:
+        """The URL of the call, without credentials."""
+        return self._url
+
+    @property
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
 
