@@ -428,4 +428,6 @@ def _field_segment(module: _Module, owner: ast.ClassDef, statement: ast.AnnAssig
 
 
 def _segment(lines: list[str], statement: ast.stmt) -> list[str]:
-    return list(lines[statement.lineno - 1 : statement.end_lineno])
+    """The statement's lines, each ending its line (the module's last one may not: it moves here)."""
+    return [line if line.endswith(("\n", "\r")) else line + "\n"
+            for line in lines[statement.lineno - 1 : statement.end_lineno]]
