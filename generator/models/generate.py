@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.models.bare_generics import parameterized_generics
 from generator.models.defaults import fit_defaults
 from generator.models.overrides import reconcile_overrides
 from generator.models.prepare import prepare_for_models
@@ -52,7 +53,7 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         raise RuntimeError("datamodel-code-generator returned several modules")
     try:
         source, class_by_pointer = readable_models(source, metadata.get("models", []))
-        source = fit_defaults(source)
+        source = fit_defaults(parameterized_generics(source))
         uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
         source, file_fields = _file_inputs(source, uploads)
         source = reconcile_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))

@@ -38,7 +38,14 @@ _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "OpenEnum", "OpenIntEnum", "OpenFlo
 def reconcile_overrides(source: str) -> str:
     """The models module with every field override and every multiple-inheritance clash made type-safe."""
     try:
-        return _flatten_conflicting(_rewrite_overrides(_Module(source)))
+        module = _rewrite_overrides(_Module(source))
+        # A flattened class no longer inherits what its old base gave its subclasses too: they may clash now.
+        for _ in range(len(module.classes) + 1):
+            flattened = _flatten_conflicting(module)
+            if flattened == module.source:
+                break
+            module = _Module(flattened)
+        return module.source
     except _InconsistentHierarchy:  # Python would refuse the module anyway; not this step's to report
         return source
 
