@@ -156,3 +156,18 @@ def test_every_peer_client_imports_and_is_mypy_strict_clean(clients, tmp_path):
                             *[str(out / package) for package, out in built.items()]],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout[-4000:]
+
+
+def test_generator_only_options_are_ignored_not_imported(tmp_path):
+    """customTypePath, customBasePath, x-python-type and x-python-import name modules of a
+    datamodel-code-generator user's project: a client keeps each field's schema type and its own base."""
+    out = tmp_path / "out"
+    assert main(["generate", "--no-cache", "--spec", str(SHAPES / "generator_options.yaml"), "--package", "opts",
+                 "--output", str(out)]) == 0
+    models = (out / "opts" / "models.py").read_text(encoding="utf-8")
+    assert "myproject" not in models
+    tree = ast.parse(models)
+    pet = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Pet")
+    assert [ast.unparse(b) for b in pet.bases] == ["ApiModel"]
+    fields = {s.target.id: ast.unparse(s.annotation) for s in pet.body if isinstance(s, ast.AnnAssign)}
+    assert fields["id"] == "int" and fields["name"] == "str | None" and "date" in fields["born"]
