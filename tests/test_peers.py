@@ -171,3 +171,18 @@ def test_generator_only_options_are_ignored_not_imported(tmp_path):
     assert [ast.unparse(b) for b in pet.bases] == ["ApiModel"]
     fields = {s.target.id: ast.unparse(s.annotation) for s in pet.body if isinstance(s, ast.AnnAssign)}
     assert fields["id"] == "int" and fields["name"] == "str | None" and "date" in fields["born"]
+
+
+def test_querystring_parameter_sends_its_fields_as_query_pairs(tmp_path, server):
+    """`in: querystring` (OpenAPI 3.2): one argument whose fields are the query string."""
+    from conftest import import_generated
+    from loopback import Reply
+
+    out = tmp_path / "out"
+    assert main(["generate", "--lenient", "--no-cache", "--spec", str(SHAPES / "querystring_31.yaml"),
+                 "--package", "qs", "--output", str(out)]) == 0
+    qs = import_generated(out, "qs")
+    server.reply(Reply(200, None))
+    with qs.Client(base_url=server.url) as client:
+        client.events.list_events(querystring={"status": "open", "page": 2})
+    assert server.requests[0].query == [("status", "open"), ("page", "2")]
