@@ -253,3 +253,32 @@ def test_changing_a_referenced_file_regenerates(tmp_path):
     metric.write_text(metric.read_text() + "    comment: {type: string}\n")
     assert main(args) == 0
     assert "comment: str | None" in (tmp_path / "out" / "multi" / "models.py").read_text()
+
+
+def test_redocly_layout_whole_maps_and_markdown_descriptions(tmp_path, capsys):
+    """`paths` and `components.schemas` as refs to index files, descriptions as refs to Markdown files."""
+    spec = FIXTURES / "redocly" / "openapi.yaml"
+    document = bundle(spec, tmp_path / "bundled.yaml")
+    assert sorted(document["components"]["schemas"]) == ["Category", "NewPet", "Pet"]  # the index's names
+    assert document["components"]["schemas"]["Pet"]["properties"]["category"] == {"$ref": "#/components/schemas/Category"}
+    assert sorted(document["paths"]) == ["/pets", "/pets/{petId}"]
+    assert document["info"]["description"] == "# Pet shop\n\nSells **pets**.\n"
+    assert document["paths"]["/pets"]["get"]["description"].startswith("Lists every pet, oldest first.")
+    assert document["tags"][0]["description"] == "Everything about pets.\n"
+    assert main(["validate", str(tmp_path / "bundled.yaml")]) == 0
+    # a broken entry of an index file is located in that file; a map ref to a list, and a loop, are refused
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "redocly", tree)
+    (tree / "components" / "schemas" / "_index.yaml").write_text("Pet:\n  $ref: ./Missing.yaml\n")
+    (tree / "paths" / "_index.yaml").write_text("- $ref: ./pets.yaml\n")
+    capsys.readouterr()
+    assert main(["validate", str(tree / "openapi.yaml")]) == 1
+    err = "".join(capsys.readouterr())
+    assert "components/schemas/_index.yaml:2: /Pet/$ref: $ref './Missing.yaml': no such file" in err
+    assert "openapi.yaml:15: /paths/$ref: $ref './paths/_index.yaml' stands for a map: its target is not one" in err
+    (tree / "paths" / "_index.yaml").write_text("/pets:\n  $ref: ./pets.yaml\n")
+    (tree / "components" / "schemas" / "_index.yaml").write_text("Pet:\n  $ref: ./Pet.yaml\n")
+    (tree / "components" / "schemas" / "Pet.yaml").write_text("description:\n  $ref: ../../../outside.md\n")
+    assert main(["validate", str(tree / "openapi.yaml")]) == 1
+    err = "".join(capsys.readouterr())
+    assert "Pet.yaml:2: /description/$ref: $ref '../../../outside.md' leads outside the spec's folder" in err

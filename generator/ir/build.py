@@ -42,7 +42,7 @@ from generator.spec.resolve import Resolver
 from generator.ir.pagination import PaginationReader
 from generator.ir.examples import example_literal
 from generator.ir.schema_types import SchemaTyper, child, union
-from generator.spec.validate import iter_operations
+from generator.spec.validate import QUERYSTRING, iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"
@@ -289,6 +289,11 @@ class IRBuilder:
             for index, raw in enumerate(raw_params):
                 ptr = self.resolver.ref_target(raw)
                 param = self.resolver.deref(raw)
+                if isinstance(param, dict) and param.get("in") == QUERYSTRING:
+                    # OpenAPI 3.2: one parameter holds the whole query string, its object's fields as
+                    # form pairs, which is what an exploded form-style query parameter sends
+                    param = {**param, "name": param.get("name") or QUERYSTRING, "in": "query",
+                             "style": "form", "explode": True}
                 if isinstance(param, dict):
                     merged[(str(param.get("name")), str(param.get("in")))] = (
                         param, ptr[1:] if ptr else child(base, "parameters", index))

@@ -247,6 +247,8 @@ def _apply(source: str, edits: list[tuple[tuple[int, int], tuple[int, int], str]
 
 def _with_pydantic_names(source: str, names: list[str]) -> str:
     """`source` importing `names` from pydantic as well as what it already does."""
+    if not names:  # the defaults rewritten needed no pydantic name (a `None` made optional)
+        return source
     tree = parse_module(source)
     imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module == "pydantic"]
     if imports:

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.models.bare_generics import parameterized_generics
 from generator.models.defaults import fit_defaults
 from generator.models.overrides import reconcile_overrides
+from generator.models.prepare import prepare_for_models
 from generator.models.readable import readable_models
 from generator.problems import escape_pointer_token
 from generator.source_lines import code_lines, parse_module
-from generator.spec.merge import HTTP_METHODS
 
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
 # module, so the generated package imports nothing from outside itself.
@@ -34,62 +35,8 @@ class ModelsResult:
     kind_by_class: dict[str, str]
 
 
-_PRIMITIVE_TYPES: dict[str, tuple[type, ...]] = {
-    "boolean": (bool,),
-    "integer": (int,),
-    "number": (int, float),
-    "string": (str,),
-}
-
-
-def prepare_for_models(node: Any) -> Any:
-    """The document with what datamodel-code-generator mistypes settled, copying only what changes.
-
-    `nullable: false` is the default and is dropped (the generator otherwise types the field
-    non-optional with a None default); a `default` that does not fit its primitive `type` is coerced
-    when unambiguous ("false" for a boolean) and dropped otherwise. `clientsmith validate` reports these.
-    """
-    if isinstance(node, list):
-        items = [prepare_for_models(item) for item in node]
-        return node if all(a is b for a, b in zip(items, node)) else items
-    if not isinstance(node, dict):
-        return node
-    changed = {key: prepare_for_models(value) for key, value in node.items()}
-    if node.get("nullable") is False:
-        del changed["nullable"]
-    kind = node.get("type")
-    if "default" in node and isinstance(kind, str) and kind in _PRIMITIVE_TYPES:
-        default = node["default"]
-        fits = isinstance(default, _PRIMITIVE_TYPES[kind]) and not (kind != "boolean" and isinstance(default, bool))
-        if not fits and not (default is None and node.get("nullable") is True):
-            fixed = _coerce(default, kind)
-            if fixed is None:
-                del changed["default"]
-            else:
-                changed["default"] = fixed
-    if len(changed) == len(node) and all(changed[k] is node[k] for k in node):
-        return node
-    return changed
-
-
-def _coerce(value: Any, kind: str) -> Any:
-    if isinstance(value, str):
-        text = value.strip().lower()
-        if kind == "boolean" and text in ("true", "false"):
-            return text == "true"
-        if kind in ("integer", "number"):
-            try:
-                number = float(text)
-            except ValueError:
-                return None
-            return int(number) if kind == "integer" and number.is_integer() else number if kind == "number" else None
-    if kind == "string" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
 def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
-    document = _with_operation_ids(prepare_for_models(document))
+    document = prepare_for_models(document)
 
     with tempfile.TemporaryDirectory(prefix="clientsmith-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
@@ -106,30 +53,13 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         raise RuntimeError("datamodel-code-generator returned several modules")
     try:
         source, class_by_pointer = readable_models(source, metadata.get("models", []))
-        source = fit_defaults(source)
+        source = fit_defaults(parameterized_generics(source))
         uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
         source, file_fields = _file_inputs(source, uploads)
         source = reconcile_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))
         return ModelsResult(source, class_by_pointer, _class_kinds(source))
     finally:
         parse_module.cache_clear()  # the passes shared the module's syntax tree; nothing needs it now
-
-
-def _with_operation_ids(document: dict[str, Any]) -> dict[str, Any]:
-    """Operations without an operationId get the one the IR gives them (`<method>_<path>`): the models of
-    their inline schemas are named after it, and datamodel-code-generator refuses an operation without."""
-    paths = document.get("paths")
-    if not isinstance(paths, dict):
-        return document
-    fixed: dict[str, Any] = {}
-    for path, item in paths.items():
-        if isinstance(item, dict) and any(isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId")
-                                          for method, op in item.items()):
-            item = {method: {**op, "operationId": f"{method}_{path}"}
-                    if isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId") else op
-                    for method, op in item.items()}
-        fixed[path] = item
-    return {**document, "paths": fixed}
 
 
 def _multipart_schemas(document: dict[str, Any]) -> set[str]:

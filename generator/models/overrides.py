@@ -38,7 +38,14 @@ _ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "OpenEnum", "OpenIntEnum", "OpenFlo
 def reconcile_overrides(source: str) -> str:
     """The models module with every field override and every multiple-inheritance clash made type-safe."""
     try:
-        return _flatten_conflicting(_rewrite_overrides(_Module(source)))
+        module = _rewrite_overrides(_Module(source))
+        # A flattened class no longer inherits what its old base gave its subclasses too: they may clash now.
+        for _ in range(len(module.classes) + 1):
+            flattened = _flatten_conflicting(module)
+            if flattened == module.source:
+                break
+            module = _Module(flattened)
+        return module.source
     except _InconsistentHierarchy:  # Python would refuse the module anyway; not this step's to report
         return source
 
@@ -428,4 +435,6 @@ def _field_segment(module: _Module, owner: ast.ClassDef, statement: ast.AnnAssig
 
 
 def _segment(lines: list[str], statement: ast.stmt) -> list[str]:
-    return list(lines[statement.lineno - 1 : statement.end_lineno])
+    """The statement's lines, each ending its line (the module's last one may not: it moves here)."""
+    return [line if line.endswith(("\n", "\r")) else line + "\n"
+            for line in lines[statement.lineno - 1 : statement.end_lineno]]

@@ -19,47 +19,11 @@ from urllib.parse import unquote, urljoin
 
 from generator.cache import Cache
 from generator.problems import Problem, SpecError, escape_pointer_token, split_pointer
-from generator.spec.loader import LoadedFile, load_file
+from generator.spec.bundle_names import base_name, free_name, rename_refs
+from generator.spec.loader import LoadedFile, is_text_file, load_file
+from generator.spec.structure import DATA_KINDS, GUESS, SECTION, STRUCTURE
 from generator.spec.remote_refs import RemoteDocuments, is_remote
 from generator.spec.resolve import _MISSING, UNRESOLVED, lookup
-
-# Where each kind of object has its components section; kinds missing here are inlined.
-SECTION = {
-    "schema": "schemas", "parameter": "parameters", "response": "responses", "requestBody": "requestBodies",
-    "header": "headers", "example": "examples", "link": "links", "callback": "callbacks",
-    "securityScheme": "securitySchemes",
-}
-METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# kind -> key -> (shape, child kind); shape: "one", "map" (every value), "list" (every item), "one|list".
-_PARAMETER_LIKE = {"schema": ("one", "schema"), "content": ("one", "content"), "examples": ("map", "example")}
-_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas", "$defs", "definitions")
-_SCHEMA_ONES = ("additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-                "unevaluatedItems", "unevaluatedProperties", "contentSchema", "additionalItems")
-STRUCTURE: dict[str, dict[str, tuple[str, str]]] = {
-    "document": {"paths": ("map", "pathItem"), "webhooks": ("map", "pathItem"), "components": ("one", "components")},
-    "components": {section: ("map", kind) for kind, section in SECTION.items()} | {"pathItems": ("map", "pathItem")},
-    "pathItem": {"parameters": ("list", "parameter"), **{m: ("one", "operation") for m in METHODS}},
-    "operation": {"parameters": ("list", "parameter"), "requestBody": ("one", "requestBody"),
-                  "responses": ("map", "response"), "callbacks": ("map", "callback")},
-    "callback": {},  # every value a path item: see _children
-    "parameter": _PARAMETER_LIKE,
-    "header": _PARAMETER_LIKE,
-    "requestBody": {"content": ("one", "content")},
-    "content": {},  # every value a media type
-    "mediaType": {"schema": ("one", "schema"), "examples": ("map", "example"), "encoding": ("map", "encoding")},
-    "encoding": {"headers": ("map", "header")},
-    "response": {"headers": ("map", "header"), "content": ("one", "content"), "links": ("map", "link")},
-    "schema": {**{k: ("map", "schema") for k in _SCHEMA_MAPS}, **{k: ("one", "schema") for k in _SCHEMA_ONES},
-               "items": ("one|list", "schema"), "prefixItems": ("list", "schema"), "allOf": ("list", "schema"),
-               "anyOf": ("list", "schema"), "oneOf": ("list", "schema")},
-}
-# Outside the known structure (vendor extensions), names still tell what an object is.
-GUESS = {"paths": ("map", "pathItem"), "webhooks": ("map", "pathItem"), "x-webhooks": ("map", "pathItem"),
-         "responses": ("map", "response"), "parameters": ("list", "parameter"), "requestBody": ("one", "requestBody"),
-         "schema": ("one", "schema"), "content": ("one", "content"), "headers": ("map", "header"),
-         **{m: ("one", "operation") for m in METHODS}}
-DATA_KINDS = ("example", "link", "securityScheme")  # plain data below: a `$ref` key there is not a reference
-
 
 @dataclass
 class Bundled:
@@ -142,12 +106,61 @@ class Bundler:
             shape, child = self._child(kind, key)
             token = escape_pointer_token(key)
             here_file, here_doc = f"{file_ptr}/{token}", f"{doc_ptr}/{token}"
+            if kind != "data" and _text_ref(value):  # a description kept in a Markdown file: its text
+                node[key] = self._text(value["$ref"], file, f"{here_file}/$ref")
+                continue
+            if shape in ("map", "list") and isinstance(value, dict) and isinstance(value.get("$ref"), str) \
+                    and kind != "data":  # a ref standing for a whole map or list (Redocly's `_index.yaml`)
+                self._whole(node, key, shape, child, file, here_file, here_doc)
+                continue
             if shape == "map" and isinstance(value, dict):
                 for name, item in value.items():
                     t = escape_pointer_token(name)
                     self._walk(item, child, file, f"{here_file}/{t}", f"{here_doc}/{t}")
             elif shape == "list" and isinstance(value, list) or shape in ("one", "one|list"):
                 self._walk(value, child, file, here_file, here_doc)
+
+    def _whole(self, node: dict[str, Any], key: str, shape: str, child: str, file: LoadedFile, here_file: str,
+               here_doc: str) -> None:
+        """Replace `node[key]`, a ref in place of a map or list, with a copy of its target (the ref's
+        siblings added to a map), then walk each entry from the file it came from."""
+        holder = node[key]
+        ref_ptr = f"{here_file}/$ref"
+        target = self._target(holder["$ref"], file, ref_ptr)
+        if target is None:
+            node[key] = {} if shape == "map" else []  # the problem is reported; the rest is still checked
+            return
+        target_file, pointer_in = target
+        value = lookup(target_file.data, pointer_in)
+        wanted = dict if shape == "map" else list
+        identity = (self._identity(target_file), pointer_in)
+        if not isinstance(value, wanted) or identity in self.inlining:
+            self.out.problems.append(self._problem(file, ref_ptr, (
+                f"$ref {holder['$ref']!r} refers back to itself through other files" if identity in self.inlining
+                else f"$ref {holder['$ref']!r} stands for a {'map' if wanted is dict else 'list'}: "
+                     f"its target is not one")))
+            node[key] = {} if shape == "map" else []
+            return
+        content = copy.deepcopy(value)
+        if isinstance(content, dict):
+            content.update((name, item) for name, item in holder.items() if name != "$ref")
+        node[key] = content
+        self.out.origins[here_doc] = (target_file, pointer_in)
+        self.inlining.append(identity)
+        try:
+            entries = content.items() if isinstance(content, dict) else enumerate(content)
+            for name, item in list(entries):
+                t = escape_pointer_token(name)
+                source = (target_file, f"{pointer_in}/{t}") if name in value or isinstance(value, list) \
+                    else (file, f"{here_file}/{t}")
+                self._walk(item, child, source[0], source[1], f"{here_doc}/{t}")
+        finally:
+            self.inlining.pop()
+
+    def _text(self, ref: str, file: LoadedFile, ref_ptr: str) -> Any:
+        """The text of the file a ref names (where a string is expected); the ref itself after a problem."""
+        target = self._target(ref, file, ref_ptr)
+        return target[0].data if target is not None else {"$ref": ref, UNRESOLVED: True}
 
     def _child(self, kind: str, key: str) -> tuple[str, str]:
         if kind in ("callback", "content"):
@@ -206,9 +219,11 @@ class Bundler:
             placed = f"/components/{section}/{name}"
             self.out.origins[placed] = (target_file, pointer_in)
             self._walk(content, kind, target_file, pointer_in, placed)
-        if is_fragment and len(holder) == 1 and re.fullmatch(r"/components/[^/]+/[^/]+", file_ptr or "") \
-                and file_ptr.split("/")[2] == section:
-            self.claims.setdefault(key, []).append(split_pointer(file_ptr)[2])
+        # A component of the document (declared in a fragment, or in a map a ref stood for) that is only
+        # this ref: not a placeholder's content, whose pointer holds the placeholder's \x00
+        if len(holder) == 1 and "\x00" not in doc_ptr and re.fullmatch(r"/components/[^/]+/[^/]+", doc_ptr) \
+                and doc_ptr.split("/")[2] == section:
+            self.claims.setdefault(key, []).append(split_pointer(doc_ptr)[2])
         holder["$ref"] = f"#/components/{section}/{name}"
         return None
 
@@ -286,7 +301,8 @@ class Bundler:
             return None
         self.seen.add(path)
         try:
-            loaded = load_file(path, display_path(path, self.base), self.cache, any_top_level=True)
+            loaded = load_file(path, display_path(path, self.base), self.cache, any_top_level=True,
+                               as_text=is_text_file(path))
         except SpecError as exc:
             self.out.problems.extend(exc.problems)
             return None
@@ -324,12 +340,12 @@ class Bundler:
             if not any(final.get(p) == name and self.target_of[p][0] == key[0] for p in final):
                 final[self.placeholder[key]] = name
         wanted = sorted(
-            (self.target_of[p][0], _base_name(self.target_of[p][1], self.target_of[p][2]),
+            (self.target_of[p][0], base_name(self.target_of[p][1], self.target_of[p][2]),
              self._display(self.target_of[p][1]), self.target_of[p][2], p)
             for p in self.target_of if p not in final)
-        for section, base_name, display, pointer_in, placeholder in wanted:
+        for section, readable, display, pointer_in, placeholder in wanted:
             used = taken.setdefault(section, set()) | {n for p, n in final.items() if self.target_of[p][0] == section}
-            final[placeholder] = _free_name(base_name, display, used)
+            final[placeholder] = free_name(readable, display, used)
         components: dict[str, dict[str, Any]] = {}
         for section, entries in self.out.components.items():
             for placeholder, content in entries.items():
@@ -339,10 +355,10 @@ class Bundler:
                 else:
                     components.setdefault(section, {})[name] = content
         self.out.components = components
-        _rename_refs(self.out.components, final)
-        _rename_refs(list(self.out.claimed.values()), final)
+        rename_refs(self.out.components, final)
+        rename_refs(list(self.out.claimed.values()), final)
         for fragment in self.fragments.values():
-            _rename_refs(fragment.data, final)
+            rename_refs(fragment.data, final)
         origins = {}
         for ptr, origin in self.out.origins.items():
             tokens = ptr.split("/")
@@ -352,56 +368,12 @@ class Bundler:
         self.out.origins = origins
 
 
-def _rename_refs(node: Any, final: dict[str, str]) -> None:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, dict):
-            ref = current.get("$ref")
-            if isinstance(ref, str) and "\x00" in ref:
-                section, _, placeholder = ref[len("#/components/"):].partition("/")
-                current["$ref"] = f"#/components/{section}/{escape_pointer_token(final[placeholder])}"
-            discriminator = current.get("discriminator")
-            if isinstance(discriminator, dict) and isinstance(discriminator.get("mapping"), dict):
-                for key, value in discriminator["mapping"].items():
-                    if isinstance(value, str) and "\x00" in value:
-                        section, _, placeholder = value[len("#/components/"):].partition("/")
-                        discriminator["mapping"][key] = f"#/components/{section}/{final[placeholder]}"
-            stack.extend(current.values())
-        elif isinstance(current, list):
-            stack.extend(current)
-
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def _clean(text: str) -> str:
-    return _UNSAFE.sub("_", text).strip("_") or "Object"
-
-
-def _base_name(file: LoadedFile, pointer_in: str) -> str:
-    """The readable name of a target: the last pointer token, or the file's name for a whole file."""
-    tokens = split_pointer(pointer_in)
-    if not tokens:
-        return _clean(Path(file.path).name.rsplit(".", 1)[0])
-    if tokens[-1].isdigit() and len(tokens) > 1:
-        return _clean(f"{tokens[-2]}_{tokens[-1]}")
-    return _clean(tokens[-1])
-
-
-def _free_name(base: str, display: str, used: set[str]) -> str:
-    """`base`, or `base` prefixed with its file's name, then folders, until free (then numbered); a name
-    that repeats `base` (`metric.yaml#/Metric`) is skipped."""
-    parts = [_clean(p.rsplit(".", 1)[0] if i == 0 else p) for i, p in enumerate(reversed(display.split("/")))]
-    parts = [p for p in parts if p.lower() != base.lower()]
-    candidates = [base] + [f"{'_'.join(reversed(parts[:n]))}_{base}" for n in range(1, len(parts) + 1)]
-    for candidate in candidates:
-        if candidate not in used:
-            return candidate
-    n = 2
-    while f"{candidates[-1]}_{n}" in used:
-        n += 1
-    return f"{candidates[-1]}_{n}"
+def _text_ref(value: Any) -> bool:
+    """A `{$ref: file}` alone naming a whole file that is neither YAML nor JSON (`./intro.md`)."""
+    ref = value.get("$ref") if isinstance(value, dict) and len(value) == 1 else None
+    if not isinstance(ref, str) or "#" in ref or is_remote(ref) or ref.startswith("//"):
+        return False
+    return is_text_file(Path(unquote(ref)))
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -41,6 +41,7 @@ _constructor = yaml.constructor.SafeConstructor()
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
 # Alias expansion is bounded so that a "billion laughs" document is refused, not expanded.
+SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_NODES = 5_000_000
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -119,11 +120,17 @@ class _Builder:
             active.discard(id(node))
 
 
+def is_text_file(path: Path) -> bool:
+    """A file a `$ref` takes as plain text (Markdown, HTML, ...): one named as neither YAML nor JSON."""
+    return path.suffix != "" and path.suffix.lower() not in SPEC_SUFFIXES
+
+
 def load_file(path: Path, display: str | None = None, cache: Cache | None = None,
-              any_top_level: bool = False) -> LoadedFile:
+              any_top_level: bool = False, as_text: bool = False) -> LoadedFile:
     """Parse one YAML or JSON file. Raises SpecError with a located problem on failure.
 
-    A spec file holds a mapping; a file reached by a `$ref` (`any_top_level`) may hold any value."""
+    A spec file holds a mapping; a file reached by a `$ref` (`any_top_level`) may hold any value, and a
+    file that is neither YAML nor JSON (a Markdown description) is read `as_text`: its data is its text."""
     display = display or str(path)
     try:
         size = path.stat().st_size
@@ -136,6 +143,8 @@ def load_file(path: Path, display: str | None = None, cache: Cache | None = None
     except OSError as exc:
         raise SpecError([Problem(display, 1, "", f"cannot read file: {exc.strerror}")]) from None
     file_digest = digest(raw)
+    if as_text:
+        return LoadedFile(path, display, text, {"": 1}, file_digest)
     key = digest("load", code_digest(), file_digest, path.suffix.lower())
     cached = cache.get("load", key) if cache else None
     if isinstance(cached, tuple) and len(cached) == 2 and (any_top_level or isinstance(cached[0], dict)):

@@ -9,11 +9,10 @@ from typing import Any
 
 from generator.cache import Cache
 from generator.spec.bundle import Bundled, Bundler, display_path, file_refs
-from generator.spec.loader import LoadedFile, load_file
+from generator.spec.loader import SPEC_SUFFIXES, LoadedFile, load_file
 from generator.spec.remote_refs import RemoteDocuments
 from generator.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token
 
-SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # A file of a folder with none of these at its top level is not an OpenAPI fragment.
 OPENAPI_FIELDS = ("openapi", "swagger", "info", "paths", "components", "webhooks", "servers", "security", "tags",

@@ -11,8 +11,11 @@ from generator.naming import snake_case
 from generator.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
 from generator.spec.resolve import Resolver, through_refs
 from generator.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
+from generator.spec.validator_safety import checkable_document, cycle_safe_keywords, stopped_finding
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
+QUERYSTRING = "querystring"  # OpenAPI 3.2's parameter that is the whole query string
+_FORM = "application/x-www-form-urlencoded"
 
 
 def validate(spec: MergedSpec, lenient: bool = False) -> list[Problem]:
@@ -78,17 +81,20 @@ def _schema_findings(document: dict[str, Any], version: str) -> list[Finding]:
     # These carry no location; _generator_problems reports the same findings with file and line.
     located_elsewhere = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
-    findings = []
-    with _located_keyword_errors():
-        for error in validator_class(document).iter_errors():
-            if isinstance(error, located_elsewhere):
-                continue
-            error, message = _real_problem(error)
-            path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
-            if "propertyNames" in getattr(error, "schema_path", ()) and isinstance(error.instance, str):
-                path.append(error.instance)  # a name that is not allowed: point at it, in the file that has it
-            # Keyword errors are found where a schema is first reached, maybe through a ref: name the schema itself.
-            findings.append((pointer(*through_refs(document, path)), _short(message)))
+    findings: list[Finding] = []
+    with _located_keyword_errors(), cycle_safe_keywords():
+        try:
+            for error in validator_class(checkable_document(document, version)).iter_errors():
+                if isinstance(error, located_elsewhere):
+                    continue
+                error, message = _real_problem(error)
+                path = list(getattr(error, "absolute_path", []) or getattr(error, "path", []) or [])
+                if "propertyNames" in getattr(error, "schema_path", ()) and isinstance(error.instance, str):
+                    path.append(error.instance)  # a name that is not allowed: point at it, in the file that has it
+                # Keyword errors are found where a schema is first reached, maybe through a ref: name the schema itself.
+                findings.append((pointer(*through_refs(document, path)), _short(message)))
+        except (Exception, RecursionError) as exc:  # the validator's own failure: see validator_safety
+            findings += stopped_finding(exc, len(findings))
     return findings
 
 
@@ -183,10 +189,14 @@ def _generator_problems(spec: MergedSpec) -> list[Problem]:
             seen_methods[key] = op_id
         item = spec.document["paths"][path]
         declared = set()
-        for param in list(item.get("parameters") or []) + list(operation.get("parameters") or []):
+        for index, param in enumerate(list(item.get("parameters") or []) + list(operation.get("parameters") or [])):
             param = resolver.deref(param)
             if isinstance(param, dict) and param.get("in") == "path":
                 declared.add(param.get("name"))
+            if isinstance(param, dict) and param.get("in") == QUERYSTRING and list(param.get("content") or {}) != [_FORM]:
+                where = f"{op_ptr}/parameters" if index >= len(item.get("parameters") or []) else pointer("paths", path, "parameters")
+                problems.append(spec.problem(where, f"an `in: {QUERYSTRING}` parameter is supported with "
+                                                    f"`{_FORM}` content only (its fields become query pairs)"))
         for name in _PATH_PARAM.findall(path):
             if name not in declared:
                 problems.append(
