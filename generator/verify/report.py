@@ -29,6 +29,7 @@ class Finding:
     values: list[Any] = field(default_factory=list)  # distinct observed values (the first _KEPT_VALUES)
     places: list[str] = field(default_factory=list)  # where in the interactions
     evidence: list[Any] = field(default_factory=list)  # what the overlay infers from (statuses: their bodies)
+    null_seen: bool = False  # an undocumented field was seen holding null
 
     def add(self, observation: Observation, source: str) -> None:
         if source not in self.sources:
@@ -37,6 +38,8 @@ class Finding:
                 self.sources.append(source)
         if observation.value is not None and observation.value not in self.values and len(self.values) < _KEPT_VALUES:
             self.values.append(observation.value)
+        if observation.value is None and observation.category == "additional":
+            self.null_seen = True
         if observation.where not in self.places and len(self.places) < _SHOWN_SOURCES:
             self.places.append(observation.where)
         if observation.fix_schema is not None and len(self.evidence) < _KEPT_VALUES:

@@ -8,6 +8,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from jsonschema.exceptions import UnknownType
+from referencing.exceptions import Unresolvable
+
 from generator.problems import escape_pointer_token, pointer, split_pointer
 from generator.spec.resolve import lookup, through_refs
 
@@ -62,7 +65,12 @@ class SchemaChecker:
         """What the schema at `schema_ptr` finds wrong with `instance`, then the fields it does not list."""
         found: dict[tuple[str, str, str], SchemaFinding] = {}
         base = split_pointer(schema_ptr)
-        for error in self._validator(schema_ptr, direction).iter_errors(instance):
+        try:
+            errors = list(self._validator(schema_ptr, direction).iter_errors(instance))
+        except (UnknownType, Unresolvable, re.error, TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            # a schema the validator cannot apply (`type: 5`, a pattern Python cannot compile): said, not raised
+            return [SchemaFinding("schema", schema_ptr, "", f"the schema cannot be applied: {_short(str(exc))}")]
+        for error in errors:
             for leaf in _leaves(error):
                 finding = self._finding(base, leaf)
                 found.setdefault((finding.category, finding.pointer, finding.instance_path + finding.name), finding)
