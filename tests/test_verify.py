@@ -291,3 +291,11 @@ def test_bad_traffic_is_a_located_error_and_nothing_is_written(tmp_path, monkeyp
     (tmp_path / "notes.yaml").write_text("hello: world\n")
     code, _, err = run(monkeypatch, capsys, tmp_path, str(DATADOG), "--traffic", "notes.yaml")
     assert code == 1 and err.startswith("notes.yaml:1: /: neither a HAR export")
+    # in a folder of traffic, such a file is left out with a warning
+    folder = tmp_path / "recorded"
+    folder.mkdir()
+    shutil.copy(tmp_path / "notes.yaml", folder)
+    shutil.copy(CASSETTES / "delete_an_existing_incident_returns_ok_response.yaml", folder)
+    code, out, err = run(monkeypatch, capsys, tmp_path, str(DATADOG), "--traffic", "recorded")
+    assert code == 0 and err.startswith("recorded/notes.yaml:1: /: warning: neither a HAR export")
+    assert "datadog-incidents: 3 interactions, 3 matched, skipped: none; 0 mismatches" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from generator.config import ConfigError
@@ -19,7 +20,9 @@ def run_verify(specs: list[Path], base: Path, traffic: list[Path], fmt: str, fai
     """(the report, whether a finding of the `fail_on` kind was found). Everything is read before anything
     is written: a bad spec or traffic file raises SpecError and writes nothing."""
     loaded = [_spec(path, base) for path in specs]
-    interactions = read_traffic(traffic, base)
+    interactions, warnings = read_traffic(traffic, base)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     reports = [verify(spec, interactions, ignore) for spec in loaded]
     if overlay is not None:
         texts = [(spec, text) for spec, report in zip(loaded, reports)

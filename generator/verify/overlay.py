@@ -45,9 +45,10 @@ def overlay_actions(report: Report, document: dict[str, Any]) -> list[tuple[list
                         f"{finding.sources[0]}" if finding.sources else ""]
             if finding.values:
                 comments.append("observed: " + ", ".join(shown(v, 60) for v in finding.values[:5]))
-            action["description"] = f"{finding.message} (seen in {finding.count} recorded interaction" \
-                                    f"{'s' if finding.count != 1 else ''})"
-            actions.append(([c for c in comments if c], action))
+            description = f"{finding.message} (seen in {finding.count} recorded interaction" \
+                          f"{'s' if finding.count != 1 else ''})"
+            ordered = {"target": action["target"], "description": description, "update": action["update"]}
+            actions.append(([c for c in comments if c], ordered))
     return actions
 
 

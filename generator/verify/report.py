@@ -94,7 +94,8 @@ def _text(report: Report) -> str:
         lines.append(f"{f.file}:{f.line}: {f.pointer or '/'}: {f.message} [{f.kind}: {f.category}, {f.count} {noun}]")
         observed = ", ".join(shown(v) for v in f.values[:_SHOWN_VALUES])
         more = f" (+{len(f.values) - _SHOWN_VALUES} more)" if len(f.values) > _SHOWN_VALUES else ""
-        lines.append(f"    at {'; '.join(f.places)}" + (f": {observed}{more}" if observed else ""))
+        if f.places != ["request"]:
+            lines.append(f"    at {'; '.join(f.places)}" + (f": {observed}{more}" if observed else ""))
         extra = f" (+{f.count - len(f.sources)} more)" if f.count > len(f.sources) else ""
         lines.append(f"    in {f.sources[0]}{extra}" if len(f.sources) == 1 or not f.sources
                      else f"    in {f.sources[0]}" + "".join(f"\n       {s}" for s in f.sources[1:]) + extra)

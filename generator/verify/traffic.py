@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.problems import Problem, SpecError
+from generator.problems import ERROR, WARNING, Problem, SpecError
 from generator.spec.bundle import display_path
 from generator.spec.loader import LoadedFile, load_file
 
@@ -42,28 +42,30 @@ def header(headers: Headers, name: str) -> str | None:
     return None
 
 
-def traffic_files(paths: list[Path]) -> list[Path]:
-    """Files given, and the traffic files under folders given, in a stable order."""
-    files: list[Path] = []
+def traffic_files(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """(file, whether it was named rather than found in a folder given), in a stable order."""
+    files: list[tuple[Path, bool]] = []
     for path in paths:
         if path.is_dir():
-            files += sorted((p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TRAFFIC_SUFFIXES),
-                            key=lambda p: p.relative_to(path).as_posix())
+            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TRAFFIC_SUFFIXES)
+            files += [(p, False) for p in sorted(found, key=lambda p: p.relative_to(path).as_posix())]
         elif path.exists():
-            files.append(path)
+            files.append((path, True))
         else:
             raise SpecError([Problem(path.as_posix(), 0, "", "no such file or folder")])
     return files
 
 
-def read_traffic(paths: list[Path], base: Path) -> list[Interaction]:
-    """Every interaction of every file; a file in no known format is a located error."""
+def read_traffic(paths: list[Path], base: Path) -> tuple[list[Interaction], list[Problem]]:
+    """Every interaction of every file, and warnings. A file named that is in no known format is a located
+    error; one found in a folder is left out with a warning (folders of cassettes hold other files too)."""
     from generator.verify.cassettes import is_cassette, read_cassette
     from generator.verify.har import is_har, read_har
 
     interactions: list[Interaction] = []
     problems: list[Problem] = []
-    for path in traffic_files(paths):
+    warnings: list[Problem] = []
+    for path, named in traffic_files(paths):
         display = display_path(path, base)
         try:
             loaded = load_file(path, display, any_top_level=True)
@@ -72,13 +74,15 @@ def read_traffic(paths: list[Path], base: Path) -> list[Interaction]:
             elif is_cassette(loaded.data):
                 interactions += read_cassette(loaded)
             else:
-                problems.append(Problem(display, 1, "", "neither a HAR export (`log.entries`) nor a VCR cassette "
-                                        "(`interactions` or `http_interactions`)"))
+                (problems if named else warnings).append(
+                    Problem(display, 1, "", "neither a HAR export (`log.entries`) nor a VCR cassette "
+                            "(`interactions` or `http_interactions`)" + ("" if named else ": left out"),
+                            ERROR if named else WARNING))
         except SpecError as exc:
             problems += exc.problems
     if problems:
         raise SpecError(problems)
-    return interactions
+    return interactions, warnings
 
 
 def bad(loaded: LoadedFile, ptr: str, message: str) -> SpecError:
