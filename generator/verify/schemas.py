@@ -54,6 +54,7 @@ class SchemaChecker:
             self._roots = {READ: OAS30ReadValidator(document, format_checker=checker),
                            WRITE: OAS30WriteValidator(document, format_checker=checker)}
         self._validators: dict[tuple[str, str], Any] = {}
+        self._resolved_cache: dict[str, tuple[str, Any]] = {}  # the document does not change during a run
 
     def _validator(self, schema_ptr: str, direction: str) -> Any:
         key = (schema_ptr, direction)
@@ -173,6 +174,12 @@ class SchemaChecker:
 
     def resolved(self, ptr: str) -> tuple[str, Any]:
         """(pointer, node) at the end of the ref chain starting at `ptr`."""
+        hit = self._resolved_cache.get(ptr)
+        if hit is None:
+            hit = self._resolved_cache[ptr] = self._follow(ptr)
+        return hit
+
+    def _follow(self, ptr: str) -> tuple[str, Any]:
         schema = lookup(self.document, ptr)
         for _ in range(64):
             ref = schema.get("$ref") if isinstance(schema, dict) else None
