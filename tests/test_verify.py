@@ -299,3 +299,19 @@ def test_bad_traffic_is_a_located_error_and_nothing_is_written(tmp_path, monkeyp
     code, out, err = run(monkeypatch, capsys, tmp_path, str(DATADOG), "--traffic", "recorded")
     assert code == 0 and err.startswith("recorded/notes.yaml:1: /: warning: neither a HAR export")
     assert "datadog-incidents: 3 interactions, 3 matched, skipped: none; 0 mismatches" in out
+
+
+def test_readme_example_is_what_verify_prints(tmp_path, monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Checking fragments against recorded traffic\n", 1)[1]
+    command, shown = re.search(r"```\n\$ (clientsmith verify [^\n]+)\n(.*?)```", section, re.S).groups()
+    overlay_snippet = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
+    (tmp_path / "specs").mkdir()
+    edited_copy(tmp_path / "specs", [WRONG_TYPE]).rename(tmp_path / "specs" / "datadog-incidents")
+    (tmp_path / "recorded").mkdir()
+    shutil.copy(CASSETTES / "get_the_details_of_an_incident_returns_ok_response.yaml", tmp_path / "recorded")
+    code, out, err = run(monkeypatch, capsys, tmp_path, *command.split()[2:])
+    assert (code, err) == (0, "")
+    assert out == shown
+    code, _, _ = run(monkeypatch, capsys, tmp_path, *command.split()[2:], "--write-overlay", "overlay.yaml")
+    assert overlay_snippet in (tmp_path / "overlay.yaml").read_text()

@@ -92,7 +92,7 @@ def _text(report: Report) -> str:
     for f in report.findings:
         noun = "interaction" if f.count == 1 else "interactions"
         lines.append(f"{f.file}:{f.line}: {f.pointer or '/'}: {f.message} [{f.kind}: {f.category}, {f.count} {noun}]")
-        observed = ", ".join(shown(v) for v in f.values[:_SHOWN_VALUES])
+        observed = ", ".join([shown(v) for v in f.values[:_SHOWN_VALUES]] + ["null"] * f.null_seen)
         more = f" (+{len(f.values) - _SHOWN_VALUES} more)" if len(f.values) > _SHOWN_VALUES else ""
         if f.places != ["request"]:
             lines.append(f"    at {'; '.join(f.places)}" + (f": {observed}{more}" if observed else ""))
@@ -103,5 +103,5 @@ def _text(report: Report) -> str:
     undocumented = len(report.findings) - mismatches
     skipped = ", ".join(f"{n} {reason}" for reason, n in sorted(report.skipped.items())) or "none"
     lines.append(f"{report.spec}: {report.interactions} interactions, {report.matched} matched, skipped: {skipped}; "
-                 f"{mismatches} mismatches, {undocumented} undocumented")
+                 f"{mismatches} mismatch{'es' if mismatches != 1 else ''}, {undocumented} undocumented")
     return "\n".join(lines) + "\n"
