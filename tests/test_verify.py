@@ -186,14 +186,22 @@ def test_har_export_with_gzip_and_base64_bodies_redirects_and_third_parties(tmp_
                   response_headers=[("content-type", "application/javascript")]),
         # an endpoint the spec does not have, on the API's host
         har_entry("GET", "https://api.datadoghq.com/api/v2/teams", 200, b'{"data": []}', response_headers=[json_type]),
+        # a request the browser blocked, an address no client could call
+        har_entry("GET", f"https://api.datadoghq.com/api/v2/incidents/{INCIDENT_ID}", 0),
+        har_entry("GET", "https://[::1/api/v2/incidents", 200),
     ]
+    # a body the exporter left out: nothing to say about it
+    left_out = har_entry("GET", f"https://api.datadoghq.com/api/v2/incidents/{INCIDENT_ID}", 200,
+                         response_headers=[json_type])
+    left_out["response"]["content"]["size"] = 5120
+    entries.append(left_out)
     har = {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"}, "pages": [],
                    "entries": entries}}
     (tmp_path / "session.har").write_text(json.dumps(har, indent=1))
     data = verify_json(monkeypatch, capsys, tmp_path, str(DATADOG), "--traffic", "session.har")
     report = data["reports"][0]
-    assert (report["interactions"], report["matched"]) == (8, 3)
-    assert report["skipped"] == {"other host": 2, "static file": 1, "redirect": 1}
+    assert (report["interactions"], report["matched"]) == (11, 4)
+    assert report["skipped"] == {"other host": 3, "static file": 1, "redirect": 1, "no response": 1}
     by_category = {f["category"]: f for f in report["findings"]}
     assert set(by_category) == {"type", "enum", "parameter", "operation", "additional"}
     assert by_category["type"]["observed"] == [42]

@@ -143,6 +143,8 @@ class Checker:
 
     # -- bodies ------------------------------------------------------------------------------------------
     def _request_body(self, interaction: Interaction, op: OperationRef) -> list[Observation]:
+        if interaction.request_body is None and interaction.request_header("content-length") not in (None, "0"):
+            return []  # the recording left the body out
         body = decoded(interaction.request_body, interaction.request_header("content-encoding"))
         ptr, spec = self.schemas.resolved(f"{op.pointer}/requestBody")
         if not isinstance(spec, dict):
@@ -162,6 +164,8 @@ class Checker:
         key = self._response_key(op, interaction.status)
         body = decoded(interaction.response_body, interaction.response_header("content-encoding"))
         data = parse_json(body) if body.strip() else None
+        if key is not None and interaction.response_body is None:
+            return []  # the recording left the body out
         if key is None:
             observed = redact(data, self.secret_names) if data is not NOT_JSON else None
             return [Observation(UNDOCUMENTED, "status", responses_ptr, f"undocumented status {status}",

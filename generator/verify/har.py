@@ -52,9 +52,12 @@ def _headers(items: Any) -> Headers:
 
 
 def _text(loaded: LoadedFile, ptr: str, content: Any) -> bytes | None:
-    """`text`, base64-decoded when `encoding` says so (binary bodies); None when the export has no body."""
-    if not isinstance(content, dict) or not isinstance(content.get("text"), str):
+    """`text`, base64-decoded when `encoding` says so (binary bodies); empty when the body was empty;
+    None when the export left out a body there was (exporters often do, for size or type)."""
+    if not isinstance(content, dict):
         return None
+    if not isinstance(content.get("text"), str):
+        return b"" if content.get("size") == 0 else None
     text = content["text"]
     if content.get("encoding") == "base64":
         try:

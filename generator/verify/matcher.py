@@ -91,9 +91,12 @@ class Matcher:
         return frozenset(ids)
 
     def match(self, method: str, url: str, response_type: str = "") -> Match:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        port = f":{parts.port}" if parts.port and str(parts.port) != _DEFAULT_PORTS.get(parts.scheme) else ""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+            port = f":{parts.port}" if parts.port and str(parts.port) != _DEFAULT_PORTS.get(parts.scheme) else ""
+        except ValueError:  # `http://[::1` or a port that is no number: no API of ours
+            return Match(OTHER_HOST, path=url)
         full = f"{parts.scheme.lower()}://{host}{port}{parts.path or '/'}"
         known = False
         candidates: list[tuple[int, str]] = []

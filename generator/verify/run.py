@@ -11,7 +11,7 @@ from generator.verify.matcher import MATCHED, Matcher
 from generator.verify.report import Finding, Report, sort_key
 from generator.verify.traffic import Interaction
 
-REDIRECT = "redirect"
+REDIRECT, NO_RESPONSE = "redirect", "no response"
 
 
 def verify(spec: MergedSpec, interactions: list[Interaction], ignore: frozenset[str] = frozenset()) -> Report:
@@ -20,6 +20,9 @@ def verify(spec: MergedSpec, interactions: list[Interaction], ignore: frozenset[
     report = Report(spec.source_name, interactions=len(interactions))
     groups: dict[tuple[str, str, str, str], Finding] = {}
     for interaction in interactions:
+        if interaction.status == 0:  # HAR: blocked or aborted before any response
+            report.skipped[NO_RESPONSE] = report.skipped.get(NO_RESPONSE, 0) + 1
+            continue
         match = matcher.match(interaction.method, interaction.url,
                               media_type(interaction.response_header("content-type")))
         if 300 <= interaction.status < 400 and match.outcome in (MATCHED, UNDOCUMENTED) and not (

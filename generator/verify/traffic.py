@@ -15,8 +15,9 @@ Headers = tuple[tuple[str, str], ...]
 
 @dataclass(frozen=True)
 class Interaction:
-    """One request and its response. Bodies are bytes as sent on the wire less transfer encodings
-    (gzip, base64 of the recording format): see bodies.decoded."""
+    """One request and its response. Bodies are bytes as recorded less the recording format's own
+    encoding (base64); compression is undone by bodies.decoded. A body of None was not recorded (a HAR
+    export may leave bodies out): nothing is said about it."""
 
     source: str  # where it was recorded: `file.yaml#2` (interaction index) or `export.har#entry 5`
     method: str  # upper case
