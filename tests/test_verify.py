@@ -323,3 +323,63 @@ def test_readme_example_is_what_verify_prints(tmp_path, monkeypatch, capsys):
     assert out == shown
     code, _, _ = run(monkeypatch, capsys, tmp_path, *command.split()[2:], "--write-overlay", "overlay.yaml")
     assert overlay_snippet in (tmp_path / "overlay.yaml").read_text()
+
+
+SMALL_31 = {
+    "openapi": "3.1.0",
+    "info": {"title": "Things", "version": "1"},
+    "servers": [{"url": "https://{region}.things.example/v1",
+                 "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}}}],
+    "paths": {
+        "/things/{id}": {"get": {"operationId": "GetThing", "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"name": {"type": "string"}, "kind": {"enum": ["a", "b"]}}}}}}}}},
+        "/things/search": {"get": {"operationId": "SearchThings", "parameters": [
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 10}},
+            {"name": "tags", "in": "query", "explode": False, "schema": {"type": "array", "items": {"type": "string"}}}],
+            "responses": {"204": {"description": "none"}}}},
+        "/uploads": {"post": {"operationId": "Upload", "servers": [{"url": "https://uploads.things.example"}],
+                              "responses": {"201": {"description": "made"}}}},
+    },
+}
+
+
+def cassette(*calls: tuple[str, str, int, str]) -> dict:
+    return {"version": 1, "interactions": [
+        {"request": {"method": method, "uri": uri, "body": None, "headers": {}},
+         "response": {"status": {"code": status, "message": ""}, "headers": {"Content-Type": ["application/json"]},
+                      "body": {"string": body}}} for method, uri, status, body in calls]}
+
+
+def test_servers_variables_templates_and_parameters_of_a_3_1_spec(tmp_path, monkeypatch, capsys):
+    (tmp_path / "things.json").write_text(json.dumps(SMALL_31))
+    (tmp_path / "calls.json").write_text(json.dumps(cassette(
+        ("GET", "https://us.things.example/v1/things/7", 200, '{"name": null, "kind": "c"}'),
+        ("GET", "https://us.things.example/v1/things/search?limit=50&tags=a,b", 204, ""),  # literal beats {id}
+        ("GET", "https://eu.things.example/v1/things/seven", 200, '{"name": "x"}'),
+        ("POST", "https://uploads.things.example/uploads", 201, ""),  # the operation's own server
+        ("POST", "https://eu.things.example/v1/uploads", 201, ""),  # not where that operation is served
+        ("GET", "https://asia.things.example/v1/things/7", 200, "{}"),  # a region the spec does not list
+    )))
+    data = verify_json(monkeypatch, capsys, tmp_path, "things.json", "--traffic", "calls.json",
+                       "--write-overlay", "overlay.yaml")
+    report = data["reports"][0]
+    assert (report["matched"], report["skipped"]) == (4, {"other host": 1})
+    found = {(f["category"], f["document_pointer"], tuple(f["observed"])) for f in report["findings"]}
+    assert found == {
+        ("nullable", "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/properties/name", ()),
+        ("enum", "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/properties/kind/enum",
+         ("c",)),
+        ("constraint", "/paths/~1things~1search/get/parameters/0/schema/maximum", (50,)),
+        ("type", "/paths/~1things~1{id}/get/parameters/0/schema/type", ("seven",)),
+        ("operation", "/paths/~1uploads/post/servers", ()),
+    }
+    elsewhere = next(f for f in report["findings"] if f["category"] == "operation")
+    assert elsewhere["message"] == "undocumented operation POST /uploads (documented on other servers)"
+    overlay = yaml.safe_load((tmp_path / "overlay.yaml").read_text())
+    assert {a["target"]: a["update"] for a in overlay["actions"]} == {
+        "$.paths['/things/{id}'].get.responses['200'].content['application/json'].schema.properties.name":
+            {"type": ["string", "null"]},
+        "$.paths['/things/{id}'].get.responses['200'].content['application/json'].schema.properties.kind.enum": "c",
+    }

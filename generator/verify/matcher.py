@@ -35,6 +35,7 @@ class Match:
     path_params: dict[str, str] = field(default_factory=dict)  # percent-decoded
     path: str = ""  # the request path (below the server's base path when one matched)
     path_pointer: str = ""  # for a method the path item lacks: the path item
+    note: str = ""  # why an operation of that path and method is not it
 
 
 @dataclass
@@ -58,8 +59,8 @@ class Matcher:
         self._server_ids: dict[str, int] = {}
         self._by_segments: dict[int, list[_Template]] = {}
         top = self._server_set(document.get("servers"))
-        paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
-        for path, item in paths.items():
+        paths = document.get("paths")
+        for path, item in (paths if isinstance(paths, dict) else {}).items():
             if not isinstance(item, dict) or not isinstance(path, str):
                 continue
             item_servers = self._server_set(item.get("servers")) or top
@@ -110,12 +111,16 @@ class Matcher:
             candidates = [(-1, parts.path or "/")]
         best: tuple[tuple[int, ...], Match] | None = None
         path_only: Match | None = None
-        for server, rest in candidates:
+        for server_id, rest in candidates:
             for template in self._by_segments.get(rest.rstrip("/").count("/"), ()):
                 hit = template.pattern.match(rest)
                 if hit is None or (best is not None and best[0] <= template.rank):
                     continue
-                served = {m: op for m, (op, ids) in template.methods.items() if server == -1 or server in ids}
+                served = {m: op for m, (op, ids) in template.methods.items() if server_id == -1 or server_id in ids}
+                elsewhere = template.methods.get(method.lower())
+                if elsewhere is not None and method.lower() not in served:
+                    path_only = path_only or Match(UNDOCUMENTED, path=rest, path_pointer=_servers_pointer(elsewhere[0]),
+                                                   note="documented on other servers")
                 if not served:
                     continue
                 params = {name: unquote(value) for name, value in zip(template.names, hit.groups())}
@@ -136,9 +141,18 @@ class Matcher:
         return Match(UNDOCUMENTED, path=candidates[0][1] if candidates else parts.path, path_pointer="/paths")
 
 
+def _servers_pointer(op: OperationRef) -> str:
+    """Where the servers an operation is served from are written."""
+    if "servers" in op.operation:
+        return f"{op.pointer}/servers"
+    item = op.pointer.rsplit("/", 1)[0]
+    return f"{item}/servers" if "servers" in op.path_item else "/servers"
+
+
 def _compile_server(server: dict[str, Any]) -> _Server:
     url = server["url"].rstrip("/")
-    variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+    declared = server.get("variables")
+    variables: dict[str, Any] = declared if isinstance(declared, dict) else {}
     relative = "://" not in url
 
     def pattern(strict: bool) -> str:

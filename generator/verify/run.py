@@ -36,7 +36,8 @@ def verify(spec: MergedSpec, interactions: list[Interaction], ignore: frozenset[
             observations = checker.check(interaction, match.operation, match.path_params)
         elif match.outcome == UNDOCUMENTED:
             observations = [Observation(UNDOCUMENTED, "operation", match.path_pointer,
-                                        f"undocumented operation {interaction.method} {_templated(match.path)}",
+                                        f"undocumented operation {interaction.method} {_templated(match.path)}"
+                                        + (f" ({match.note})" if match.note else ""),
                                         "request")]
         else:
             report.skipped[match.outcome] = report.skipped.get(match.outcome, 0) + 1
