@@ -341,6 +341,11 @@ SMALL_31 = {
             "responses": {"204": {"description": "none"}}}},
         "/uploads": {"post": {"operationId": "Upload", "servers": [{"url": "https://uploads.things.example"}],
                               "responses": {"201": {"description": "made"}}}},
+        "/forms": {"post": {"operationId": "SendForm", "requestBody": {"content": {
+            "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                "count": {"type": "integer"}, "tags": {"type": "array", "items": {"type": "string"}},
+                "mode": {"type": "string", "enum": ["fast", "slow"]}}}}}},
+            "responses": {"204": {"description": "sent"}}}},
     },
 }
 
@@ -362,10 +367,14 @@ def test_servers_variables_templates_and_parameters_of_a_3_1_spec(tmp_path, monk
         ("POST", "https://eu.things.example/v1/uploads", 201, ""),  # not where that operation is served
         ("GET", "https://asia.things.example/v1/things/7", 200, "{}"),  # a region the spec does not list
     )))
-    data = verify_json(monkeypatch, capsys, tmp_path, "things.json", "--traffic", "calls.json",
+    form = cassette(("POST", "https://eu.things.example/v1/forms", 204, ""))
+    form["interactions"][0]["request"].update(
+        body="count=x&tags=a&tags=b&mode=z", headers={"Content-Type": ["application/x-www-form-urlencoded"]})
+    (tmp_path / "form.yaml").write_text(yaml.safe_dump(form))
+    data = verify_json(monkeypatch, capsys, tmp_path, "things.json", "--traffic", "calls.json", "form.yaml",
                        "--write-overlay", "overlay.yaml")
     report = data["reports"][0]
-    assert (report["matched"], report["skipped"]) == (4, {"other host": 1})
+    assert (report["matched"], report["skipped"]) == (5, {"other host": 1})
     found = {(f["category"], f["document_pointer"], tuple(f["observed"])) for f in report["findings"]}
     assert found == {
         ("nullable", "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema/properties/name", ()),
@@ -374,6 +383,10 @@ def test_servers_variables_templates_and_parameters_of_a_3_1_spec(tmp_path, monk
         ("constraint", "/paths/~1things~1search/get/parameters/0/schema/maximum", (50,)),
         ("type", "/paths/~1things~1{id}/get/parameters/0/schema/type", ("seven",)),
         ("operation", "/paths/~1uploads/post/servers", ()),
+        ("type", "/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/count/type",
+         ("x",)),
+        ("enum", "/paths/~1forms/post/requestBody/content/application~1x-www-form-urlencoded/schema/properties/mode/enum",
+         ("z",)),
     }
     elsewhere = next(f for f in report["findings"] if f["category"] == "operation")
     assert elsewhere["message"] == "undocumented operation POST /uploads (documented on other servers)"
@@ -382,4 +395,6 @@ def test_servers_variables_templates_and_parameters_of_a_3_1_spec(tmp_path, monk
         "$.paths['/things/{id}'].get.responses['200'].content['application/json'].schema.properties.name":
             {"type": ["string", "null"]},
         "$.paths['/things/{id}'].get.responses['200'].content['application/json'].schema.properties.kind.enum": "c",
+        "$.paths['/forms'].post.requestBody.content['application/x-www-form-urlencoded'].schema.properties.mode.enum":
+            "z",
     }

@@ -90,7 +90,7 @@ class Checker:
                                              "missing", where, name=name))
                 continue
             if schema_ptr and param.get("style") != "deepObject":
-                value = _coerced(values, self.schemas.resolved(schema_ptr)[1], param)
+                value = _coerced(values, self.schemas.resolved(schema_ptr)[1], param, self.schemas.deref)
                 secret = is_secret(name, self.secret_names)
                 for finding in self.schemas.check(value, schema_ptr, WRITE):
                     if finding.category != "additional":
@@ -204,27 +204,51 @@ class Checker:
             key = json_keys[0]  # JSON of another name (`application/vnd.api+json`): its body is still checked
         media_ptr = f"{holder}/content/{escape_pointer_token(key)}"
         schema_ptr = f"{media_ptr}/schema"
-        if not is_json_type(observed or media_type(key)) or not isinstance(lookup(self.document, schema_ptr), (dict, bool)):
-            return found  # only JSON bodies are checked against their schema
-        data = parse_json(body)
+        if not isinstance(lookup(self.document, schema_ptr), (dict, bool)):
+            return found
+        if (observed or media_type(key)) == "application/x-www-form-urlencoded":
+            data = self._form(body, schema_ptr, media_ptr)
+        elif is_json_type(observed or media_type(key)):
+            data = parse_json(body)
+        else:
+            return found  # multipart, text, binary: not checked against a schema
         if data is NOT_JSON:
             return found + [Observation(MISMATCH, "body", media_ptr, "body is not valid JSON", where, _preview(body))]
         return found + [_from_schema(f, where, None, self.secret_names)
                         for f in self.schemas.check(data, schema_ptr, direction)]
 
 
-def _coerced(values: list[str], schema: Any, param: dict[str, Any]) -> Any:
-    """Parameter text as the value its schema describes: `"2"` as 2 for an integer; arrays split by the
-    parameter's style. Text that does not convert stays text, so the type check reports it."""
+    def _form(self, body: bytes, schema_ptr: str, media_ptr: str) -> Any:
+        """A form body as the object its schema describes: each property's text coerced by its schema and
+        its `encoding` (style, explode), as query parameters are."""
+        try:
+            pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            return NOT_JSON
+        schema = self.schemas.resolved(schema_ptr)[1]
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        properties = properties if isinstance(properties, dict) else {}
+        encodings = lookup(self.document, f"{media_ptr}/encoding")
+        data: dict[str, Any] = {}
+        for name in dict.fromkeys(k for k, _ in pairs):
+            encoding = encodings.get(name) if isinstance(encodings, dict) else None
+            style = {"in": "query", **(encoding if isinstance(encoding, dict) else {})}
+            data[name] = _coerced([v for k, v in pairs if k == name], self.schemas.deref(properties.get(name)), style,
+                                  self.schemas.deref)
+        return data
+
+
+def _coerced(values: list[str], schema: Any, param: dict[str, Any], deref: Any) -> Any:
+    """Parameter (or form field) text as the value its schema describes: `"2"` as 2 for an integer;
+    arrays split as the style says. Text that does not convert stays text, so the type check reports it."""
     schema = schema if isinstance(schema, dict) else {}
-    kind = _main_type(schema)
-    if kind == "array":
-        if len(values) == 1 and not (param.get("explode", param.get("in") in ("query", "cookie"))
-                                     and param.get("in") == "query"):
-            separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(str(param.get("style")), ",")
+    if _main_type(schema) == "array":
+        style = param.get("style") or ("form" if param.get("in") in ("query", "cookie") else "simple")
+        if len(values) == 1 and not param.get("explode", style == "form"):
+            separator = {"spaceDelimited": " ", "pipeDelimited": "|"}.get(str(style), ",")
             values = values[0].split(separator) if values[0] else []
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
-        return [_scalar(v, items) for v in values]
+        items = deref(schema.get("items"))
+        return [_scalar(v, items if isinstance(items, dict) else {}) for v in values]
     return _scalar(values[-1], schema)
 
 
