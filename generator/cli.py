@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     bundle.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     bundle.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
     add_overlay_arg(bundle)
+    verify = sub.add_parser("verify", help="check recorded HTTP traffic (HAR, VCR cassettes) against a spec")
+    verify.add_argument("spec", nargs="?", type=Path, help="a spec file or folder (default: every configured client)")
+    verify.add_argument("--config", type=Path, default=Path("pyproject.toml"))
+    verify.add_argument("--traffic", type=Path, nargs="+", action="extend", required=True,
+                        help="HAR files, VCR cassettes, or folders of them")
+    verify.add_argument("--format", choices=("text", "json"), default="text")
+    verify.add_argument("--fail-on", choices=("mismatch", "undocumented", "any"),
+                        help="exit 1 when a finding of this kind is found")
+    verify.add_argument("--ignore", choices=("additional",), action="append", default=[],
+                        help="leave out undocumented fields of bodies")
+    verify.add_argument("--write-overlay", type=Path, metavar="FILE",
+                        help="write an Overlay 1.0 document with the changes that settle the simple findings")
     return parser
 
 
@@ -346,6 +358,19 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from generator.verify.command import run_verify
+
+    if args.spec is not None:
+        specs, base = [args.spec], Path.cwd()
+    else:
+        specs, base = [t.spec for t in load_targets(args.config)], args.config.resolve().parent
+    output, failed = run_verify(specs, base, args.traffic, args.format, args.fail_on, frozenset(args.ignore),
+                                args.write_overlay)
+    sys.stdout.write(output)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
 COMMANDS = {
     "generate": cmd_generate,
     "check": cmd_check,
@@ -353,6 +378,7 @@ COMMANDS = {
     "ir": cmd_ir,
     "diff": cmd_diff,
     "bundle": cmd_bundle,
+    "verify": cmd_verify,
 }
 
 

@@ -1,0 +1,52 @@
+"""`clientsmith verify`: load the specs and the traffic, verify, render, and write the overlay."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from generator.config import ConfigError
+from generator.problems import SpecError
+from generator.spec.merge import MergedSpec, load_spec
+from generator.spec.resolve import Resolver
+from generator.verify.overlay import overlay_text
+from generator.verify.report import render
+from generator.verify.run import verify
+from generator.verify.traffic import read_traffic
+
+
+def run_verify(specs: list[Path], base: Path, traffic: list[Path], fmt: str, fail_on: str | None,
+               ignore: frozenset[str], overlay: Path | None) -> tuple[str, bool]:
+    """(the report, whether a finding of the `fail_on` kind was found). Everything is read before anything
+    is written: a bad spec or traffic file raises SpecError and writes nothing."""
+    loaded = [_spec(path, base) for path in specs]
+    interactions, warnings = read_traffic(traffic, base)
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    reports = [verify(spec, interactions, ignore) for spec in loaded]
+    if overlay is not None:
+        texts = [(spec, text) for spec, report in zip(loaded, reports)
+                 if (text := overlay_text(report, spec.document, _title(spec))) is not None]
+        if len(texts) > 1:
+            raise ConfigError("--write-overlay: the traffic disagrees with several specs; verify one spec at a time")
+        if texts:
+            overlay.parent.mkdir(parents=True, exist_ok=True)
+            temp = overlay.with_name(overlay.name + ".tmp")
+            temp.write_text(texts[0][1], encoding="utf-8")
+            temp.replace(overlay)
+    return render(reports, fmt), any(r.failing(fail_on) for r in reports)
+
+
+def _spec(path: Path, base: Path) -> MergedSpec:
+    """The merged spec with every `$ref` checked (validation proper is `clientsmith validate`'s job)."""
+    spec = load_spec(path, base)
+    broken = Resolver(spec).check()
+    if broken:
+        raise SpecError(broken)
+    return spec
+
+
+def _title(spec: MergedSpec) -> str:
+    info = spec.document.get("info")
+    title = info.get("title") if isinstance(info, dict) else None
+    return str(title) if title else spec.source_name
