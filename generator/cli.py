@@ -6,17 +6,18 @@ import argparse
 import difflib
 import json
 import os
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from generator.cache import Cache, NoCache
+from generator.cache import Cache, NoCache, user_cache_dir
 from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
 from generator.gc_policy import batch_collection
-from generator.problems import SpecError, TemplateError
+from generator.problems import Problem, SpecError, SpecMissing, TemplateError
 from generator.progress import Progress
 from generator.output.edits import EDIT_MODES, MERGE
 from generator.output.write import OutputConflict
@@ -31,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_target_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.clientsmith]")
+        p.add_argument("--config", type=Path, help="pyproject.toml with [tool.clientsmith] (default: the nearest one "
+                       "in this folder or a parent)")
         p.add_argument("--spec", type=Path, help="a spec file or a folder of fragments (instead of the config)")
         p.add_argument("--package", help="import name of the generated package (with --spec)")
         p.add_argument("--distribution", help="pip name (with --spec; default from --package)")
@@ -64,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
     validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     validate.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
-    validate.add_argument("--config", type=Path, default=Path("pyproject.toml"))
+    validate.add_argument("--config", type=Path)
     add_overlay_arg(validate)
     ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
     ir.add_argument("spec", type=Path)
@@ -128,18 +130,56 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
     return targets
 
 
+def _find_config(start: Path) -> Path:
+    """The nearest pyproject.toml with a [tool.clientsmith] table, from `start` up, as other tools look;
+    else the nearest pyproject.toml, else ./pyproject.toml (whose error then says what is missing)."""
+    nearest = None
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            nearest = nearest or candidate
+            if "[tool.clientsmith" in candidate.read_text(encoding="utf-8", errors="replace"):
+                return Path(os.path.relpath(candidate, start))  # paths in messages stay as short as before
+    return Path(os.path.relpath(nearest, start)) if nearest else Path("pyproject.toml")
+
+
 def _base(args: argparse.Namespace) -> Path:
-    """Messages and file headers name spec paths relative to this folder."""
+    """Messages, file headers and the manifest name spec paths relative to this folder: the config's, or with
+    --spec the folder holding the output; never the current folder, so output is the same from anywhere."""
+    if getattr(args, "spec", None) is not None and getattr(args, "output", None) is not None:
+        folder, spec = args.output.resolve().parent, args.spec.resolve()
+        # A spec and output in unrelated trees have no stable relative name: named as given, as before.
+        return folder if Path(os.path.commonpath([folder, spec])) != Path(spec.anchor) else Path.cwd()
     if getattr(args, "spec", None) is None and hasattr(args, "config"):
         return args.config.resolve().parent
     return Path.cwd()
+
+
+def _from_here(problem: object, args: argparse.Namespace) -> object:
+    """With --spec, a problem's file named from the current folder, as the user named the spec (the
+    stable base that output uses need not be where they are)."""
+    if not isinstance(problem, Problem) or getattr(args, "spec", None) is None:
+        return problem
+    from generator.spec.bundle import display_path
+
+    return replace(problem, file=display_path(_base(args) / problem.file, Path.cwd()))
 
 
 def _cache(args: argparse.Namespace) -> Cache:
     if args.no_cache:
         return NoCache()
     folder = args.cache_dir or os.environ.get("CLIENTSMITH_CACHE_DIR")
-    return Cache(Path(folder) if folder else _base(args) / DEFAULT_CACHE_DIR)
+    if folder:
+        return Cache(Path(folder))
+    # Beside the config or the output; `diff` has neither, so the user's cache folder.
+    return Cache(user_cache_dir() if not hasattr(args, "config") else _base(args) / DEFAULT_CACHE_DIR)
+
+
+def _generate_command(args: argparse.Namespace) -> str:
+    """The `generate` command matching the flags `check` was given (its own flags are generate's too)."""
+    argv = list(args.argv)
+    argv[argv.index("check")] = "generate"
+    return shlex.join(["clientsmith", *argv])
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -165,7 +205,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _refuse_conflicts([(target.output, plan) for (target, _), plan in zip(built, plans)])
     for (target, package), plan in zip(built, plans):
         for warning in package.warnings:
-            print(warning, file=sys.stderr)
+            print(_from_here(warning, args), file=sys.stderr)
         before = previous_api(target.output)
         summary = write_package(target.output, plan.files, frozenset(plan.keep))
         print(summary.line(target.distribution))
@@ -241,7 +281,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         if not stale and not unmerged:
             print(f"{target.distribution}: up to date")
     if stale:
-        print("generated output is stale: run `clientsmith generate` (or `make generate`)", file=sys.stderr)
+        print(f"generated output is stale: run `{_generate_command(args)}`", file=sys.stderr)
     if unmerged:
         print("hand edits conflict with the regenerated code: resolve them (`clientsmith generate --edits=markers` "
               "marks them in the files)", file=sys.stderr)
@@ -348,12 +388,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    if getattr(args, "config", False) is None:
+        args.config = _find_config(Path.cwd())
     try:
         with batch_collection():
             return COMMANDS[args.command](args)
+    except BrokenPipeError:  # `clientsmith ir ... | head`: the reader has all it wanted
+        _silence_stdout()
+        return EXIT_OK
+    except SpecMissing as exc:  # a file-system error, not a problem in a spec
+        for problem in exc.problems:
+            print(_from_here(problem, args), file=sys.stderr)
+        return EXIT_USAGE
     except SpecError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(_from_here(problem, args), file=sys.stderr)
         return EXIT_PROBLEMS
     except TemplateError as exc:
         print(exc, file=sys.stderr)
@@ -370,3 +420,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clientsmith: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)",
               file=sys.stderr)
         return 3
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so that the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -409,8 +409,13 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def display_path(path: Path, base: Path) -> str:
-    """A path for messages and headers: relative to `base` when inside it, never absolute otherwise."""
+    """A path for messages and headers, relative to `base` (never to the current folder, so that output made
+    from one folder is the same from any other); as given when the two share nothing but the root."""
+    target, root = path.resolve(), base.resolve()
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return target.relative_to(root).as_posix()
     except ValueError:
+        pass
+    if Path(os.path.commonpath([target, root])) == Path(target.anchor):
         return path.as_posix()
+    return Path(os.path.relpath(target, root)).as_posix()
