@@ -17,6 +17,7 @@ from generator.cache import Cache, NoCache, user_cache_dir
 from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
 from generator.gc_policy import batch_collection
+from generator.naming import package_name_problem
 from generator.problems import Problem, SpecError, SpecMissing, TemplateError
 from generator.progress import Progress
 from generator.output.edits import EDIT_MODES, MERGE
@@ -101,8 +102,8 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
     if args.spec is not None:
         if not args.package or not args.output:
             raise ConfigError("--spec needs --package and --output")
-        if not args.package.isidentifier():
-            raise ConfigError(f"--package {args.package!r} is not a Python identifier")
+        if reason := package_name_problem(args.package):
+            raise ConfigError(f"--package {args.package!r} {reason}")
         return [
             ClientTarget(
                 spec=args.spec,

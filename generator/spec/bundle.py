@@ -21,7 +21,7 @@ from generator.cache import Cache
 from generator.problems import Problem, SpecError, escape_pointer_token, split_pointer
 from generator.spec.loader import LoadedFile, load_file
 from generator.spec.remote_refs import RemoteDocuments, is_remote
-from generator.spec.resolve import _MISSING, UNRESOLVED, lookup
+from generator.spec.resolve import _MISSING, UNRESOLVED, lookup, nearest_ref
 
 # Where each kind of object has its components section; kinds missing here are inlined.
 SECTION = {
@@ -262,7 +262,8 @@ class Bundler:
         else:
             target_file = file
         if lookup(target_file.data, pointer_in) is _MISSING:
-            self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r} does not resolve"))
+            hint = nearest_ref(target_file.data, pointer_in, file_part)
+            self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r} does not resolve{hint}"))
             return None
         return target_file, pointer_in
 
