@@ -73,3 +73,25 @@ def test_swagger_2_refusal_names_a_converter(tmp_path, capsys):
     assert main(["validate", str(spec)]) == 1
     out = capsys.readouterr().out
     assert "Swagger 2.0 is not supported" in out and "swagger2openapi" in out and "Swagger Editor" in out
+
+
+def test_a_misspelt_block_in_an_override_names_the_template_line_and_the_real_blocks(tmp_path, capsys):
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(FIXTURES / "override-templates", templates)
+    resource = templates / "package" / "api" / "resource.py.jinja"
+    text = resource.read_text()
+    resource.write_text(text + "{% block imprts %}\nimport os\n{% endblock %}\n")
+    line = len(text.splitlines()) + 1
+    out = tmp_path / "out"
+    code = main(["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(out),
+                 "--templates", str(templates), "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 1 and not out.exists()
+    assert f"resource.py.jinja:{line}: block 'imprts' is not a block of 'builtin/package/api/resource.py.jinja'" in err
+    assert "its blocks are " in err and "imports" in err.split("its blocks are ")[1]
+    # the fixture's own, correctly named blocks pass
+    resource.write_text(text)
+    assert main(["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(out),
+                 "--templates", str(templates), "--no-cache"]) == 0
