@@ -338,8 +338,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     specs, surfaces = [], []
     overlays = {"old": args.old_overlay or args.overlay, "new": args.new_overlay or args.overlay}
     for side, path in (("old", args.old), ("new", args.new)):
-        spec, surface = spec_surface(path, args.package, distribution, Path.cwd(), cache, args.lenient,
-                                     args.allow_remote_refs, tuple(overlays[side]))
+        try:
+            spec, surface = spec_surface(path, args.package, distribution, Path.cwd(), cache, args.lenient,
+                                         args.allow_remote_refs, tuple(overlays[side]))
+        except SpecError as exc:
+            return _diff_failed(args, side, exc)
         specs.append(spec)
         surfaces.append(surface)
     report = compare(*surfaces)
@@ -350,6 +353,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     sys.stdout.write(render(report, args.format, distribution, locate))
     return EXIT_PROBLEMS if args.fail_on == "breaking" and report.breaking else EXIT_OK
+
+
+def _diff_failed(args: argparse.Namespace, side: str, exc: SpecError) -> int:
+    """A spec that does not load: said on stderr, or as JSON with --format json. With --fail-on, exit 2, so
+    that CI tells "no report" from "breaking changes" (exit 1)."""
+    if args.format == "json":
+        problems = [{"file": p.file, "line": p.line, "pointer": p.pointer or "/", "message": p.message,
+                     "level": p.level} for p in exc.problems]
+        json.dump({"error": f"the {side} spec does not load", "problems": problems}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    return EXIT_USAGE if args.fail_on else EXIT_PROBLEMS
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
