@@ -238,12 +238,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.output.base import BASE, same_base
     from generator.output.edits import conflict_report, plan_edits, unresolved_markers
     from generator.pipeline import build_package
-    from generator.output.write import MANIFEST, owned_files
+    from generator.diff.compare import comparable, compare
+    from generator.diff.report import summary_line
+    from generator.output.write import MANIFEST, owned_files, previous_api
 
     stale = unmerged = False
     cache = _cache(args)
     for target in _targets(args):
         package = build_package(target, _base(args), cache, reuse=not args.no_cache)
+        # First what regenerating changes for callers, then the code, then the manifest in one line.
+        before = previous_api(target.output)
+        report = compare(before, package.surface) if before and comparable(before, package.surface) else None
+        if report is not None and report.changes:
+            print(summary_line(target.distribution, report))
         # Hand edits that merge cleanly are not stale: what `generate` would write is the merge.
         edits = plan_edits(target.output, package.files)
         expected = edits.files
@@ -259,7 +266,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"{(target.output / edited.rel).as_posix()}: edited by hand; the edits merge cleanly")
         conflicted = {edited.rel for edited in edits.conflicted}
         present = owned_files(target.output) | set(expected)
-        for rel in sorted(present - conflicted):
+        for rel in sorted(present - conflicted, key=lambda rel: (rel in (BASE, MANIFEST), rel)):
             path = target.output / rel
             old = path.read_bytes() if path.is_file() else b""
             new = expected.get(rel, b"")
@@ -270,6 +277,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             if rel == BASE:  # compressed: a diff of its bytes says nothing
                 print(f"{label}: not the record of the generated files that `generate` would write")
                 continue
+            if rel == MANIFEST:  # hundreds of lines of hashes say nothing either
+                changed = sum(1 for a, b in zip(old.splitlines(), new.splitlines()) if a != b)
+                print(f"{label}: the record of the generated files differs ({changed} line(s) of hashes and "
+                      "names); `generate` rewrites it")
+                continue
             diff = difflib.unified_diff(
                 old.decode("utf-8", "replace").splitlines(keepends=True),
                 new.decode("utf-8", "replace").splitlines(keepends=True),
@@ -277,8 +289,6 @@ def cmd_check(args: argparse.Namespace) -> int:
                 tofile=f"{label} (regenerated)" if rel in expected else "/dev/null",
             )
             sys.stdout.writelines(diff)
-            if rel == MANIFEST:
-                continue
         if not stale and not unmerged:
             print(f"{target.distribution}: up to date")
     if stale:

@@ -82,3 +82,24 @@ def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     assert result.stdout == "{\n"
     assert result.stderr == ""
     assert result.returncode == 0
+
+
+def test_check_leads_with_the_api_change_then_code_then_a_one_line_manifest(tmp_path: Path) -> None:
+    import re
+
+    spec = tmp_path / "api.yaml"
+    shutil.copy(FIXTURES / "vault.yaml", spec)
+    flags = ["--spec", "api.yaml", "--package", "vault", "--output", "client"]
+    assert run(tmp_path, "generate", *flags).returncode == 0
+    spec.write_text(spec.read_text().replace("operationId: GetSecret", "operationId: FetchSecret"))
+    checked = run(tmp_path, "check", *flags)
+    assert checked.returncode == 1
+    lines = checked.stdout.splitlines()
+    assert re.match(r"vault: [1-9]\d* breaking, \d+ compatible changes \(major\)$", lines[0]), lines[:3]
+    assert lines[1].startswith("--- client/")  # then the code
+    # the records last, one line each
+    manifest = [n for n, line in enumerate(lines) if ".clientsmith-manifest.json" in line]
+    assert len(manifest) == 1 and manifest[0] == len(lines) - 1
+    assert ".clientsmith-base.gz" in lines[-2]
+    assert "record of the generated files differs" in lines[-1]
+    assert not any(re.search(r"[0-9a-f]{64}", line) for line in lines)
