@@ -43,9 +43,16 @@ def code_digest() -> str:
 _CODE_DIGEST: str | None = None
 
 
+def user_cache_dir() -> Path:
+    """The per-user cache folder, for runs that have no project folder to keep a cache beside."""
+    root = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
+    return (Path(root) if root else Path.home() / ".cache") / "clientsmith"
+
+
 class Cache:
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._ignored = False
 
     def _path(self, kind: str, key: str) -> Path:
         return self.root / kind / key[:2] / key
@@ -61,12 +68,22 @@ class Cache:
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            self._ignore_self()
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
             with os.fdopen(fd, "wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temp, path)
         except OSError:
             pass  # a cache that cannot be written only costs speed
+
+
+    def _ignore_self(self) -> None:
+        """A `.gitignore` of `*` in the cache folder, as pytest's and mypy's have: never committed by mistake."""
+        if not self._ignored:
+            ignore = self.root / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# made by clientsmith\n*\n", encoding="utf-8")
+            self._ignored = True
 
 
 class NoCache(Cache):

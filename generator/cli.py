@@ -6,17 +6,19 @@ import argparse
 import difflib
 import json
 import os
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 from generator import __version__
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from generator.cache import Cache, NoCache
+from generator.cache import Cache, NoCache, user_cache_dir
 from generator.diff.report import FORMATS
 from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
 from generator.gc_policy import batch_collection
-from generator.problems import SpecError, TemplateError
+from generator.naming import package_name_problem
+from generator.problems import Problem, SpecError, SpecMissing, TemplateError
 from generator.progress import Progress
 from generator.output.edits import EDIT_MODES, MERGE
 from generator.output.write import OutputConflict
@@ -31,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_target_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", type=Path, default=Path("pyproject.toml"), help="pyproject.toml with [tool.clientsmith]")
+        p.add_argument("--config", type=Path, help="pyproject.toml with [tool.clientsmith] (default: the nearest one "
+                       "in this folder or a parent)")
         p.add_argument("--spec", type=Path, help="a spec file or a folder of fragments (instead of the config)")
         p.add_argument("--package", help="import name of the generated package (with --spec)")
         p.add_argument("--distribution", help="pip name (with --spec; default from --package)")
@@ -64,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
     validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
     validate.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
-    validate.add_argument("--config", type=Path, default=Path("pyproject.toml"))
+    validate.add_argument("--config", type=Path)
     add_overlay_arg(validate)
     ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
     ir.add_argument("spec", type=Path)
@@ -111,8 +114,8 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
     if args.spec is not None:
         if not args.package or not args.output:
             raise ConfigError("--spec needs --package and --output")
-        if not args.package.isidentifier():
-            raise ConfigError(f"--package {args.package!r} is not a Python identifier")
+        if reason := package_name_problem(args.package):
+            raise ConfigError(f"--package {args.package!r} {reason}")
         return [
             ClientTarget(
                 spec=args.spec,
@@ -140,18 +143,56 @@ def _targets(args: argparse.Namespace) -> list[ClientTarget]:
     return targets
 
 
+def _find_config(start: Path) -> Path:
+    """The nearest pyproject.toml with a [tool.clientsmith] table, from `start` up, as other tools look;
+    else the nearest pyproject.toml, else ./pyproject.toml (whose error then says what is missing)."""
+    nearest = None
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            nearest = nearest or candidate
+            if "[tool.clientsmith" in candidate.read_text(encoding="utf-8", errors="replace"):
+                return Path(os.path.relpath(candidate, start))  # paths in messages stay as short as before
+    return Path(os.path.relpath(nearest, start)) if nearest else Path("pyproject.toml")
+
+
 def _base(args: argparse.Namespace) -> Path:
-    """Messages and file headers name spec paths relative to this folder."""
+    """Messages, file headers and the manifest name spec paths relative to this folder: the config's, or with
+    --spec the folder holding the output; never the current folder, so output is the same from anywhere."""
+    if getattr(args, "spec", None) is not None and getattr(args, "output", None) is not None:
+        folder, spec = args.output.resolve().parent, args.spec.resolve()
+        # A spec and output in unrelated trees have no stable relative name: named as given, as before.
+        return folder if Path(os.path.commonpath([folder, spec])) != Path(spec.anchor) else Path.cwd()
     if getattr(args, "spec", None) is None and hasattr(args, "config"):
         return args.config.resolve().parent
     return Path.cwd()
+
+
+def _from_here(problem: object, args: argparse.Namespace) -> object:
+    """With --spec, a problem's file named from the current folder, as the user named the spec (the
+    stable base that output uses need not be where they are)."""
+    if not isinstance(problem, Problem) or getattr(args, "spec", None) is None:
+        return problem
+    from generator.spec.bundle import display_path
+
+    return replace(problem, file=display_path(_base(args) / problem.file, Path.cwd()))
 
 
 def _cache(args: argparse.Namespace) -> Cache:
     if args.no_cache:
         return NoCache()
     folder = args.cache_dir or os.environ.get("CLIENTSMITH_CACHE_DIR")
-    return Cache(Path(folder) if folder else _base(args) / DEFAULT_CACHE_DIR)
+    if folder:
+        return Cache(Path(folder))
+    # Beside the config or the output; `diff` has neither, so the user's cache folder.
+    return Cache(user_cache_dir() if not hasattr(args, "config") else _base(args) / DEFAULT_CACHE_DIR)
+
+
+def _generate_command(args: argparse.Namespace) -> str:
+    """The `generate` command matching the flags `check` was given (its own flags are generate's too)."""
+    argv = list(args.argv)
+    argv[argv.index("check")] = "generate"
+    return shlex.join(["clientsmith", *argv])
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -177,7 +218,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _refuse_conflicts([(target.output, plan) for (target, _), plan in zip(built, plans)])
     for (target, package), plan in zip(built, plans):
         for warning in package.warnings:
-            print(warning, file=sys.stderr)
+            print(_from_here(warning, args), file=sys.stderr)
         before = previous_api(target.output)
         summary = write_package(target.output, plan.files, frozenset(plan.keep))
         print(summary.line(target.distribution))
@@ -223,12 +264,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     from generator.output.base import BASE, same_base
     from generator.output.edits import conflict_report, plan_edits, unresolved_markers
     from generator.pipeline import build_package
-    from generator.output.write import MANIFEST, owned_files
+    from generator.diff.compare import comparable, compare
+    from generator.diff.report import summary_line
+    from generator.output.write import MANIFEST, owned_files, previous_api
 
     stale = unmerged = False
     cache = _cache(args)
     for target in _targets(args):
         package = build_package(target, _base(args), cache, reuse=not args.no_cache)
+        # First what regenerating changes for callers, then the code, then the manifest in one line.
+        before = previous_api(target.output)
+        report = compare(before, package.surface) if before and comparable(before, package.surface) else None
+        if report is not None and report.changes:
+            print(summary_line(target.distribution, report))
         # Hand edits that merge cleanly are not stale: what `generate` would write is the merge.
         edits = plan_edits(target.output, package.files)
         expected = edits.files
@@ -244,7 +292,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"{(target.output / edited.rel).as_posix()}: edited by hand; the edits merge cleanly")
         conflicted = {edited.rel for edited in edits.conflicted}
         present = owned_files(target.output) | set(expected)
-        for rel in sorted(present - conflicted):
+        for rel in sorted(present - conflicted, key=lambda rel: (rel in (BASE, MANIFEST), rel)):
             path = target.output / rel
             old = path.read_bytes() if path.is_file() else b""
             new = expected.get(rel, b"")
@@ -255,6 +303,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             if rel == BASE:  # compressed: a diff of its bytes says nothing
                 print(f"{label}: not the record of the generated files that `generate` would write")
                 continue
+            if rel == MANIFEST:  # hundreds of lines of hashes say nothing either
+                changed = sum(1 for a, b in zip(old.splitlines(), new.splitlines()) if a != b)
+                print(f"{label}: the record of the generated files differs ({changed} line(s) of hashes and "
+                      "names); `generate` rewrites it")
+                continue
             diff = difflib.unified_diff(
                 old.decode("utf-8", "replace").splitlines(keepends=True),
                 new.decode("utf-8", "replace").splitlines(keepends=True),
@@ -262,12 +315,10 @@ def cmd_check(args: argparse.Namespace) -> int:
                 tofile=f"{label} (regenerated)" if rel in expected else "/dev/null",
             )
             sys.stdout.writelines(diff)
-            if rel == MANIFEST:
-                continue
         if not stale and not unmerged:
             print(f"{target.distribution}: up to date")
     if stale:
-        print("generated output is stale: run `clientsmith generate` (or `make generate`)", file=sys.stderr)
+        print(f"generated output is stale: run `{_generate_command(args)}`", file=sys.stderr)
     if unmerged:
         print("hand edits conflict with the regenerated code: resolve them (`clientsmith generate --edits=markers` "
               "marks them in the files)", file=sys.stderr)
@@ -323,8 +374,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     specs, surfaces = [], []
     overlays = {"old": args.old_overlay or args.overlay, "new": args.new_overlay or args.overlay}
     for side, path in (("old", args.old), ("new", args.new)):
-        spec, surface = spec_surface(path, args.package, distribution, Path.cwd(), cache, args.lenient,
-                                     args.allow_remote_refs, tuple(overlays[side]))
+        try:
+            spec, surface = spec_surface(path, args.package, distribution, Path.cwd(), cache, args.lenient,
+                                         args.allow_remote_refs, tuple(overlays[side]))
+        except SpecError as exc:
+            return _diff_failed(args, side, exc)
         specs.append(spec)
         surfaces.append(surface)
     report = compare(*surfaces)
@@ -335,6 +389,20 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     sys.stdout.write(render(report, args.format, distribution, locate))
     return EXIT_PROBLEMS if args.fail_on == "breaking" and report.breaking else EXIT_OK
+
+
+def _diff_failed(args: argparse.Namespace, side: str, exc: SpecError) -> int:
+    """A spec that does not load: said on stderr, or as JSON with --format json. With --fail-on, exit 2, so
+    that CI tells "no report" from "breaking changes" (exit 1)."""
+    if args.format == "json":
+        problems = [{"file": p.file, "line": p.line, "pointer": p.pointer or "/", "message": p.message,
+                     "level": p.level} for p in exc.problems]
+        json.dump({"error": f"the {side} spec does not load", "problems": problems}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+    return EXIT_USAGE if args.fail_on else EXIT_PROBLEMS
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
@@ -388,12 +456,22 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
+    if getattr(args, "config", False) is None:
+        args.config = _find_config(Path.cwd())
     try:
         with batch_collection():
             return COMMANDS[args.command](args)
+    except BrokenPipeError:  # `clientsmith ir ... | head`: the reader has all it wanted
+        _silence_stdout()
+        return EXIT_OK
+    except SpecMissing as exc:  # a file-system error, not a problem in a spec
+        for problem in exc.problems:
+            print(_from_here(problem, args), file=sys.stderr)
+        return EXIT_USAGE
     except SpecError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(_from_here(problem, args), file=sys.stderr)
         return EXIT_PROBLEMS
     except TemplateError as exc:
         print(exc, file=sys.stderr)
@@ -410,3 +488,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"clientsmith: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)",
               file=sys.stderr)
         return 3
+
+
+def _silence_stdout() -> None:
+    """Point stdout at devnull so that the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -6,6 +6,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.naming import package_name_problem
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -61,8 +63,8 @@ def load_targets(pyproject: Path) -> list[ClientTarget]:
         paging = entry.get("paging", settings.get("paging", "inferred"))
         if paging not in PAGING_MODES:
             raise ConfigError(f"{pyproject}: tool.clientsmith paging must be one of {', '.join(PAGING_MODES)}")
-        if not package.isidentifier():
-            raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].package {package!r} is not a Python identifier")
+        if reason := package_name_problem(package):
+            raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].package {package!r} {reason}")
         overlays = entry.get("overlays", [])
         if not isinstance(overlays, list) or not all(isinstance(o, str) for o in overlays):
             raise ConfigError(f"{pyproject}: tool.clientsmith.clients[{index}].overlays must be a list of file paths")

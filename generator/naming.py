@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import sys
 import unicodedata
 
 _ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
@@ -74,3 +75,15 @@ def unique(name: str, taken: set[str]) -> str:
         n += 1
     taken.add(candidate)
     return candidate
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a generated package's import name, or None when it can."""
+    if not name.isidentifier():
+        return "is not a Python identifier"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+        return "is a Python keyword: `import` cannot name it"
+    top = name.split(".")[0]
+    if top in sys.stdlib_module_names or top in sys.builtin_module_names:
+        return "is a standard-library module: the package would shadow it (or be shadowed by it)"
+    return None

@@ -32,6 +32,10 @@ class SpecError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class SpecMissing(SpecError):
+    """The spec file or folder does not exist: a file-system error (exit 2), not a problem in a spec."""
+
+
 class TemplateError(Exception):
     """A template (the user's or a built-in one) failed to compile or to render: `file:LINE: message`."""
 

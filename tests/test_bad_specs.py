@@ -21,7 +21,7 @@ EXPECTED_ERRORS = {
     "not_yaml.yaml": ["tests/corpus/not_yaml.yaml:4: /: YAML does not parse: found unexpected end of stream"],
     "top_level_list.yaml": ["tests/corpus/top_level_list.yaml:1: /: a spec file must hold a mapping at the top level"],
     "duplicate_key.yaml": ["tests/corpus/duplicate_key.yaml:4: /paths: duplicate key 'paths'"],
-    "swagger2.yaml": ["tests/corpus/swagger2.yaml:1: /swagger: Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first"],
+    "swagger2.yaml": ["tests/corpus/swagger2.yaml:1: /swagger: Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first (`npx swagger2openapi spec.yaml -o openapi.yaml`, or the Swagger Editor's Edit > Convert to OpenAPI 3)"],
     "unsupported_version.yaml": [
         "tests/corpus/unsupported_version.yaml:1: /openapi: unsupported OpenAPI version '4.0.0': 3.0.x and 3.1.x are supported"
     ],

@@ -64,11 +64,12 @@ def test_output_does_not_depend_on_file_names_order_or_machine(tmp_path, monkeyp
     same_names.mkdir(parents=True)
     for path in sorted((FIXTURES / "mini").iterdir(), reverse=True):  # written in another order
         shutil.copy(path, same_names / path.name)
-    for checkout, out in (("here", "a"), ("elsewhere", "b"), ("third", "c")):
+    # each client is made inside its checkout (spec paths are named relative to the folder holding the output)
+    for checkout in ("here", "elsewhere", "third"):
         monkeypatch.chdir(tmp_path / checkout)
-        main(["generate", "--spec", "specs/mini", "--package", "mini", "--output", str(tmp_path / out)])
-    assert tree(tmp_path / "a") == tree(tmp_path / "c")
-    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+        main(["generate", "--spec", "specs/mini", "--package", "mini", "--output", "out"])
+    assert tree(tmp_path / "here" / "out") == tree(tmp_path / "third" / "out")
+    a, b = tree(tmp_path / "here" / "out"), tree(tmp_path / "elsewhere" / "out")
     manifests = [json.loads(t.pop(".clientsmith-manifest.json")) for t in (a, b)]
     assert a == b
     assert manifests[0]["reuse"].pop("inputs") != manifests[1]["reuse"].pop("inputs")

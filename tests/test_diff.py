@@ -245,6 +245,18 @@ def test_diff_reports_a_bad_spec_as_a_located_error(tmp_path, monkeypatch, capsy
     assert err.startswith("new/get_thing.yaml:") and "Nowhere" in err
 
 
+def test_fail_on_with_a_spec_that_does_not_load_exits_2_and_json_says_why(tmp_path, monkeypatch, capsys, cache_dir):
+    edits = [("get_thing.yaml", "schema: {$ref: '#/components/schemas/Errors'}",
+              "schema: {$ref: '#/components/schemas/Nowhere'}")]
+    code, out, err = run_diff(tmp_path / "a", monkeypatch, capsys, cache_dir, edits, "--fail-on", "breaking")
+    assert code == 2 and out == "" and "Nowhere" in err  # not 1: that would read as "breaking changes"
+    code, out, err = run_diff(tmp_path / "b", monkeypatch, capsys, cache_dir, edits, "--fail-on", "breaking",
+                              "--format", "json")
+    data = json.loads(out)
+    assert code == 2 and data["error"] == "the new spec does not load"
+    assert data["problems"][0]["file"] == "new/get_thing.yaml" and "Nowhere" in data["problems"][0]["message"]
+
+
 def test_generate_prints_what_changed_for_callers(tmp_path, monkeypatch, capsys):
     spec = tmp_path / "spec"
     shutil.copytree(FIXTURES / "mini", spec)

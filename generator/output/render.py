@@ -12,6 +12,7 @@ from generator.output.filters import FILTERS
 from generator.ir.nodes import Api, Operation
 from generator.templates_dir import builtin_templates_dir
 from generator.problems import TemplateError
+from generator.output.template_blocks import check_override_blocks
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
 # The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
@@ -187,6 +188,8 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
     files: dict[str, str] = {}
 
     user_folder = user_templates.resolve() if user_templates is not None else None
+    if user_templates is not None and user_templates.is_dir():
+        check_override_blocks(env, user_templates, _display)
 
     def render(template: str, target: str, **extra: object) -> None:
         try:

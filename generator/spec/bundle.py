@@ -23,7 +23,7 @@ from generator.spec.bundle_names import base_name, free_name, rename_refs
 from generator.spec.loader import LoadedFile, is_text_file, load_file
 from generator.spec.structure import DATA_KINDS, GUESS, SECTION, STRUCTURE
 from generator.spec.remote_refs import RemoteDocuments, is_remote
-from generator.spec.resolve import _MISSING, UNRESOLVED, lookup
+from generator.spec.resolve import _MISSING, UNRESOLVED, lookup, nearest_ref
 
 @dataclass
 class Bundled:
@@ -277,7 +277,8 @@ class Bundler:
         else:
             target_file = file
         if lookup(target_file.data, pointer_in) is _MISSING:
-            self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r} does not resolve"))
+            hint = nearest_ref(target_file.data, pointer_in, file_part)
+            self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r} does not resolve{hint}"))
             return None
         return target_file, pointer_in
 
@@ -381,8 +382,13 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def display_path(path: Path, base: Path) -> str:
-    """A path for messages and headers: relative to `base` when inside it, never absolute otherwise."""
+    """A path for messages and headers, relative to `base` (never to the current folder, so that output made
+    from one folder is the same from any other); as given when the two share nothing but the root."""
+    target, root = path.resolve(), base.resolve()
     try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
+        return target.relative_to(root).as_posix()
     except ValueError:
+        pass
+    if Path(os.path.commonpath([target, root])) == Path(target.anchor):
         return path.as_posix()
+    return Path(os.path.relpath(target, root)).as_posix()

@@ -11,7 +11,7 @@ from generator.cache import Cache
 from generator.spec.bundle import Bundled, Bundler, display_path, file_refs
 from generator.spec.loader import SPEC_SUFFIXES, LoadedFile, load_file
 from generator.spec.remote_refs import RemoteDocuments
-from generator.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token
+from generator.problems import ERROR, WARNING, Problem, SpecError, SpecMissing, escape_pointer_token
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # A file of a folder with none of these at its top level is not an OpenAPI fragment.
@@ -94,7 +94,7 @@ def load_spec(spec: Path, base: Path | None = None, cache: Cache | None = None,
     is made of what could be read, so that validation can list everything else too."""
     base = base or Path.cwd()
     if not spec.exists():
-        raise SpecError([Problem(spec.as_posix(), 0, "", "no such file or folder")])
+        raise SpecMissing([Problem(spec.as_posix(), 0, "", "no such file or folder")])
     paths = spec_files(spec)
     if not paths:
         raise SpecError([Problem(spec.as_posix(), 0, "", "folder holds no .yaml, .yml or .json files")])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # merge bundles with this module's lookups
@@ -31,6 +32,24 @@ def iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:
 _MISSING = object()
 # Marks a ref that bundling could not follow and reported: validation leaves out what reaches it, silently.
 UNRESOLVED = "x-clientsmith-unresolved"
+
+
+def nearest_ref(document: Any, ptr: str, file_part: str = "") -> str:
+    """For a ref to `ptr` that does not resolve: "; did you mean '...'?" naming the closest existing name
+    beside the missing one (a misspelt schema name, most often), or "" when none is close."""
+    tokens = split_pointer(ptr)
+    # The deepest part of the pointer that exists, and the first name below it that does not.
+    for depth in range(len(tokens) - 1, -1, -1):
+        parent = lookup(document, "/" + "/".join(escape_pointer_token(t) for t in tokens[:depth]) if depth else "")
+        if isinstance(parent, dict):
+            break
+    else:
+        return ""
+    close = difflib.get_close_matches(tokens[depth], [str(k) for k in parent], n=1, cutoff=0.6)
+    if not close:
+        return ""
+    found = "/".join(escape_pointer_token(t) for t in [*tokens[:depth], close[0]])
+    return f"; did you mean '{file_part}#/{found}'?"
 
 
 def lookup(document: Any, ptr: str) -> Any:
@@ -102,7 +121,7 @@ class Resolver:
                 continue
             target = lookup(self.document, ref[1:])
             if target is _MISSING:
-                found.append((holder, f"$ref {ref!r} does not resolve"))
+                found.append((holder, f"$ref {ref!r} does not resolve{nearest_ref(self.document, ref[1:])}"))
                 continue
             chain = [ref]
             while isinstance(target, dict) and isinstance(target.get("$ref"), str) and target["$ref"].startswith("#"):

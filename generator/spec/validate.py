@@ -53,7 +53,9 @@ def validate_parts(spec: MergedSpec, known: Known | None = None) -> tuple[list[P
     if version is None and "swagger" not in document and any(p.level == ERROR for p in spec.problems):
         return [], []  # the file that declares `openapi` could not be read: said already
     if "swagger" in document and version is None:
-        return [], [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x first")]
+        return [], [spec.problem("/swagger", "Swagger 2.0 is not supported: convert the spec to OpenAPI 3.x "
+                                   "first (`npx swagger2openapi spec.yaml -o openapi.yaml`, or the Swagger Editor's "
+                                   "Edit > Convert to OpenAPI 3)")]
     if not isinstance(version, str) or not re.match(r"^3\.[01]\.\d+", version):
         return [], [spec.problem("/openapi", f"unsupported OpenAPI version {version!r}: 3.0.x and 3.1.x are supported")]
     broken = Resolver(spec).broken()
