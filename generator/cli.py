@@ -107,6 +107,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="leave out undocumented fields of bodies")
     verify.add_argument("--write-overlay", type=Path, metavar="FILE",
                         help="write an Overlay 1.0 document with the changes that settle the simple findings")
+    add_overlay_arg(verify)
     return parser
 
 
@@ -429,10 +430,12 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     from generator.verify.command import run_verify
 
+    given = tuple(args.overlay)
     if args.spec is not None:
-        specs, base = [args.spec], Path.cwd()
+        specs, base = [(args.spec, given)], Path.cwd()
     else:
-        specs, base = [t.spec for t in load_targets(args.config)], args.config.resolve().parent
+        specs = [(t.spec, t.overlays + given) for t in load_targets(args.config)]
+        base = args.config.resolve().parent
     output, failed = run_verify(specs, base, args.traffic, args.format, args.fail_on, frozenset(args.ignore),
                                 args.write_overlay)
     sys.stdout.write(output)

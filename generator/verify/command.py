@@ -8,6 +8,7 @@ from pathlib import Path
 from generator.config import ConfigError
 from generator.problems import SpecError
 from generator.spec.merge import MergedSpec, load_spec
+from generator.spec.overlay import apply_overlays
 from generator.spec.resolve import Resolver
 from generator.verify.overlay import overlay_text
 from generator.verify.report import render
@@ -15,11 +16,12 @@ from generator.verify.run import verify
 from generator.verify.traffic import read_traffic
 
 
-def run_verify(specs: list[Path], base: Path, traffic: list[Path], fmt: str, fail_on: str | None,
+def run_verify(specs: list[tuple[Path, tuple[Path, ...]]], base: Path, traffic: list[Path], fmt: str, fail_on: str | None,
                ignore: frozenset[str], overlay: Path | None) -> tuple[str, bool]:
     """(the report, whether a finding of the `fail_on` kind was found). Everything is read before anything
-    is written: a bad spec or traffic file raises SpecError and writes nothing."""
-    loaded = [_spec(path, base) for path in specs]
+    is written: a bad spec, overlay or traffic file raises SpecError and writes nothing. Each spec is checked
+    with its overlays applied, as the client is generated from it."""
+    loaded = [_spec(path, overlays, base) for path, overlays in specs]
     interactions, warnings = read_traffic(traffic, base)
     for warning in warnings:
         print(warning, file=sys.stderr)
@@ -37,9 +39,13 @@ def run_verify(specs: list[Path], base: Path, traffic: list[Path], fmt: str, fai
     return render(reports, fmt), any(r.failing(fail_on) for r in reports)
 
 
-def _spec(path: Path, base: Path) -> MergedSpec:
-    """The merged spec with every `$ref` checked (validation proper is `clientsmith validate`'s job)."""
+def _spec(path: Path, overlays: tuple[Path, ...], base: Path) -> MergedSpec:
+    """The merged, overlaid spec with every `$ref` checked (validation proper is `clientsmith validate`'s job)."""
     spec = load_spec(path, base)
+    apply_overlays(spec, overlays, base)
+    errors = [p for p in spec.problems if p.level == "error"]
+    if errors:
+        raise SpecError(errors)
     broken = Resolver(spec).check()
     if broken:
         raise SpecError(broken)
