@@ -22,6 +22,9 @@ from conftest import FIXTURES, SHARED
 from generator.cli import main
 from generator.spec.merge import HTTP_METHODS, load_spec
 
+# The type check at the end reads every client the module made: one process runs them all (pytest-xdist).
+pytestmark = pytest.mark.xdist_group("peers")
+
 PEERS = SHARED / "real" / "peers"
 SHAPES = FIXTURES / "peer-shapes"
 
