@@ -93,7 +93,7 @@ def main(names: list[str]) -> None:
             ours = Path(tmp) / "clientsmith"
             peer = Path(tmp) / "oapc"
             rows = {
-                "clientsmith": measure([str(PYTHON), "-m", "generator", "generate", "--lenient", "--no-cache",
+                "clientsmith": measure([str(PYTHON), "-m", "clientsmith", "generate", "--lenient", "--no-cache",
                                         "--spec", str(spec), "--package", "breadth_client", "--output", str(ours)],
                                        ours, "breadth_client", PYTHON),
                 "openapi-python-client": measure(

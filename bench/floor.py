@@ -37,7 +37,7 @@ def timed(work):
 
 def main() -> None:
     spec = Path(sys.argv[1]) if len(sys.argv) > 1 else DATADOG
-    from generator.gc_policy import batch_collection
+    from clientsmith.gc_policy import batch_collection
 
     oapc = peer_python("openapi-python-client", ["openapi-python-client==0.29.1"])
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,8 +69,8 @@ def _fewer_lines(texts: dict[str, str]) -> dict[str, str]:
     fewer lines of each kind could save."""
     import ast
 
-    from generator.output.format import format_python
-    from generator.source_lines import code_lines
+    from clientsmith.output.format import format_python
+    from clientsmith.source_lines import code_lines
 
     def cut(source: str, spans: list[tuple[int, int, str]]) -> str:
         lines = code_lines(source)
@@ -104,13 +104,13 @@ def _fewer_lines(texts: dict[str, str]) -> dict[str, str]:
 
 
 def _stages(spec: Path) -> tuple[object, dict[str, str], dict[str, float]]:
-    from generator.cache import NoCache
-    from generator.ir.build import build_ir
-    from generator.models.generate import generate_models
-    from generator.output.format import format_files
-    from generator.output.render import header_text, render_package
-    from generator.spec.merge import load_spec
-    from generator.spec.validate import validate_parts
+    from clientsmith.cache import NoCache
+    from clientsmith.ir.build import build_ir
+    from clientsmith.models.generate import generate_models
+    from clientsmith.output.format import format_files
+    from clientsmith.output.render import header_text, render_package
+    from clientsmith.spec.merge import load_spec
+    from clientsmith.spec.validate import validate_parts
 
     stages: dict[str, float] = {}
     merged, stages["load"] = timed(lambda: load_spec(spec, spec.parent, NoCache()))

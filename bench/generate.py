@@ -180,7 +180,7 @@ def main() -> None:
     plot_python = peer_python("plot", ["matplotlib"])
     results: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "rounds": args.rounds}
     sys.path.insert(0, str(ROOT))
-    from generator.config import load_targets
+    from clientsmith.config import load_targets
 
     for target in load_targets(ROOT / "pyproject.toml"):
         results[target.distribution] = bench_spec(target.distribution, target.spec, target.package, args.rounds, peers)

@@ -30,7 +30,7 @@ ALL_MODELS = "import datadog_v2.models as m\nfor name in m.__all__: getattr(m, n
 
 
 def main() -> None:
-    subprocess.run([sys.executable, "-m", "generator", "generate", "--spec", str(SPEC), "--package", "datadog_v2",
+    subprocess.run([sys.executable, "-m", "clientsmith", "generate", "--spec", str(SPEC), "--package", "datadog_v2",
                     "--output", str(WORK), "--cache-dir", str(WORK.parent / "cache")], cwd=ROOT, check=True)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(WORK / "datadog_v2", quiet=1)

@@ -17,9 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from breadth import CORPUS, SPECS  # noqa: E402
 
-from generator.ir.paging_schema import SchemaWalker, is_array  # noqa: E402
-from generator.pipeline import build_api, load_and_validate  # noqa: E402
-from generator.spec.resolve import Resolver  # noqa: E402
+from clientsmith.ir.paging_schema import SchemaWalker, is_array  # noqa: E402
+from clientsmith.pipeline import build_api, load_and_validate  # noqa: E402
+from clientsmith.spec.resolve import Resolver  # noqa: E402
 
 SOURCES = ("declared", "extension", "inferred")
 

@@ -30,7 +30,7 @@ LOCATED = re.compile(r"^[^:]+:\d+: /\S*: ")
 
 
 def run_clientsmith(spec: Path, out: Path, package: str) -> str:
-    run = subprocess.run([str(PYTHON), "-m", "generator", "generate", "--lenient", "--no-cache", "--spec", str(spec),
+    run = subprocess.run([str(PYTHON), "-m", "clientsmith", "generate", "--lenient", "--no-cache", "--spec", str(spec),
                           "--package", package, "--output", str(out)], capture_output=True, text=True, cwd=ROOT)
     if run.returncode == 0:
         return "ok"

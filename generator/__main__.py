@@ -1,3 +1,3 @@
-from generator.cli import main
+from clientsmith.cli import main
 
 raise SystemExit(main())

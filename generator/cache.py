@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.templates_dir import builtin_templates_dir
+from clientsmith.templates_dir import builtin_templates_dir
 
 DEFAULT_DIR = ".clientsmith-cache"
 

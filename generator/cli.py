@@ -11,17 +11,17 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from generator import __version__
-from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from generator.cache import Cache, NoCache, user_cache_dir
-from generator.diff.report import FORMATS
-from generator.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
-from generator.gc_policy import batch_collection
-from generator.naming import package_name_problem
-from generator.problems import Problem, SpecError, SpecMissing, TemplateError
-from generator.progress import Progress
-from generator.output.edits import EDIT_MODES, MERGE
-from generator.output.write import OutputConflict
+from clientsmith import __version__
+from clientsmith.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from clientsmith.cache import Cache, NoCache, user_cache_dir
+from clientsmith.diff.report import FORMATS
+from clientsmith.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
+from clientsmith.gc_policy import batch_collection
+from clientsmith.naming import package_name_problem
+from clientsmith.problems import Problem, SpecError, SpecMissing, TemplateError
+from clientsmith.progress import Progress
+from clientsmith.output.edits import EDIT_MODES, MERGE
+from clientsmith.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -174,7 +174,7 @@ def _from_here(problem: object, args: argparse.Namespace) -> object:
     stable base that output uses need not be where they are)."""
     if not isinstance(problem, Problem) or getattr(args, "spec", None) is None:
         return problem
-    from generator.spec.bundle import display_path
+    from clientsmith.spec.bundle import display_path
 
     return replace(problem, file=display_path(_base(args) / problem.file, Path.cwd()))
 
@@ -197,11 +197,11 @@ def _generate_command(args: argparse.Namespace) -> str:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from generator.diff.compare import comparable, compare
-    from generator.diff.report import summary_line
-    from generator.pipeline import build_package
-    from generator.output.edits import outcome, plan_edits
-    from generator.output.write import previous_api, write_package
+    from clientsmith.diff.compare import comparable, compare
+    from clientsmith.diff.report import summary_line
+    from clientsmith.pipeline import build_package
+    from clientsmith.output.edits import outcome, plan_edits
+    from clientsmith.output.write import previous_api, write_package
 
     targets = _targets(args)
     cache = _cache(args)
@@ -235,7 +235,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def _refuse_conflicts(plans: list) -> int:
     """Name each conflicting edit, file and lines, with the user's and the new text; nothing was written."""
-    from generator.output.edits import conflict_report
+    from clientsmith.output.edits import conflict_report
 
     files = 0
     for output, plan in plans:
@@ -262,12 +262,12 @@ def _inferred_paging(surface: dict) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from generator.output.base import BASE, same_base
-    from generator.output.edits import conflict_report, plan_edits, unresolved_markers
-    from generator.pipeline import build_package
-    from generator.diff.compare import comparable, compare
-    from generator.diff.report import summary_line
-    from generator.output.write import MANIFEST, owned_files, previous_api
+    from clientsmith.output.base import BASE, same_base
+    from clientsmith.output.edits import conflict_report, plan_edits, unresolved_markers
+    from clientsmith.pipeline import build_package
+    from clientsmith.diff.compare import comparable, compare
+    from clientsmith.diff.report import summary_line
+    from clientsmith.output.write import MANIFEST, owned_files, previous_api
 
     stale = unmerged = False
     cache = _cache(args)
@@ -327,10 +327,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from generator.spec.merge import load_spec
-    from generator.spec.overlay import apply_overlays
-    from generator.spec.remote_refs import RemoteDocuments
-    from generator.spec.validate import validate
+    from clientsmith.spec.merge import load_spec
+    from clientsmith.spec.overlay import apply_overlays
+    from clientsmith.spec.remote_refs import RemoteDocuments
+    from clientsmith.spec.validate import validate
 
     overlays = tuple(args.overlay)
     specs = ([(s, overlays) for s in args.specs] if args.specs
@@ -355,8 +355,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
-    from generator.ir.nodes import to_json_data
-    from generator.pipeline import build_api, load_and_validate
+    from clientsmith.ir.nodes import to_json_data
+    from clientsmith.pipeline import build_api, load_and_validate
 
     spec, _ = load_and_validate(args.spec, overlays=tuple(args.overlay))
     api, _ = build_api(spec, args.package, args.distribution or args.package.replace("_", "-"))
@@ -366,9 +366,9 @@ def cmd_ir(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from generator.diff.compare import compare
-    from generator.diff.report import render
-    from generator.pipeline import spec_surface
+    from clientsmith.diff.compare import compare
+    from clientsmith.diff.report import render
+    from clientsmith.pipeline import spec_surface
 
     cache = _cache(args)
     distribution = args.distribution or args.package.replace("_", "-")
@@ -409,7 +409,7 @@ def _diff_failed(args: argparse.Namespace, side: str, exc: SpecError) -> int:
 def cmd_bundle(args: argparse.Namespace) -> int:
     import yaml
 
-    from generator.pipeline import load_and_validate
+    from clientsmith.pipeline import load_and_validate
 
     spec, warnings = load_and_validate(args.spec, lenient=args.lenient, allow_remote_refs=args.allow_remote_refs,
                                        overlays=tuple(args.overlay))
@@ -428,7 +428,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from generator.verify.command import run_verify
+    from clientsmith.verify.command import run_verify
 
     given = tuple(args.overlay)
     if args.spec is not None:

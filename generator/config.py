@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.naming import package_name_problem
+from clientsmith.naming import package_name_problem
 
 if sys.version_info >= (3, 11):
     import tomllib

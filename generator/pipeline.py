@@ -10,29 +10,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator import __version__
-from generator.ir.build import build_ir
-from generator.cache import Cache, NoCache, code_digest, digest
-from generator.config import SPLIT_MODELS_OVER, ClientTarget
-from generator.forked import Forked
-from generator.output.committed import CommittedOutput, reuse_record
-from generator.output.format import BLACK_KIND, format_files, format_key
-from generator.ir.nodes import Api
-from generator.spec.bundle import display_path
-from generator.spec.merge import MergedSpec, load_spec, spec_files
-from generator.models.generate import ModelsError, ModelsResult, generate_models
-from generator.diff.surface import api_surface, classes_from_surface
-from generator.problems import ERROR, Problem, SpecError
-from generator.progress import SILENT, Progress
-from generator.spec.overlay import apply_overlays
-from generator.spec.overlay import library_version as overlay_library_version
-from generator.spec.remote_refs import RemoteDocuments
-from generator.output.render import header_text, render_package
-from generator.models.split import split_models
-from generator.spec.validate import apply_leniency, validate_parts
-from generator.spec.validation_units import Known
-from generator.output.write import MANIFEST, WriteSummary, manifest_bytes, write_package
-from generator.output.base import BASE, base_bytes
+from clientsmith import __version__
+from clientsmith.ir.build import build_ir
+from clientsmith.cache import Cache, NoCache, code_digest, digest
+from clientsmith.config import SPLIT_MODELS_OVER, ClientTarget
+from clientsmith.forked import Forked
+from clientsmith.output.committed import CommittedOutput, reuse_record
+from clientsmith.output.format import BLACK_KIND, format_files, format_key
+from clientsmith.ir.nodes import Api
+from clientsmith.spec.bundle import display_path
+from clientsmith.spec.merge import MergedSpec, load_spec, spec_files
+from clientsmith.models.generate import ModelsError, ModelsResult, generate_models
+from clientsmith.diff.surface import api_surface, classes_from_surface
+from clientsmith.problems import ERROR, Problem, SpecError
+from clientsmith.progress import SILENT, Progress
+from clientsmith.spec.overlay import apply_overlays
+from clientsmith.spec.overlay import library_version as overlay_library_version
+from clientsmith.spec.remote_refs import RemoteDocuments
+from clientsmith.output.render import header_text, render_package
+from clientsmith.models.split import split_models
+from clientsmith.spec.validate import apply_leniency, validate_parts
+from clientsmith.spec.validation_units import Known
+from clientsmith.output.write import MANIFEST, WriteSummary, manifest_bytes, write_package
+from clientsmith.output.base import BASE, base_bytes
 
 
 @dataclass(frozen=True)
@@ -195,7 +195,7 @@ def _python_version() -> str:
 
 def package_key(target: ClientTarget, base: Path | None) -> str:
     """Everything a package is made from: spec file names and bytes, templates, names, generator code."""
-    from generator.spec.merge import display_path
+    from clientsmith.spec.merge import display_path
 
     base = base or Path.cwd()
     parts: list[str | bytes] = ["package", code_digest(), _validator_version(), _models_version(), BLACK_KIND,

@@ -38,7 +38,7 @@ def tree_differences(committed: dict[str, bytes], fresh: dict[str, bytes]) -> li
     """Readable differences between a committed tree and a fresh regeneration."""
     import difflib
 
-    from generator.output.base import BASE, same_base
+    from clientsmith.output.base import BASE, same_base
 
     problems = []
     for rel in sorted(set(fresh) | set(committed)):
@@ -75,8 +75,8 @@ def import_generated(output: Path, package: str):
 
 def generate_fixture(tmp_path_factory: pytest.TempPathFactory, spec: str, package: str) -> Path:
     """A fixture spec under tests/fixtures generated into a fresh folder; the folder is returned."""
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
 
     out = tmp_path_factory.mktemp(package)
     generate(ClientTarget(FIXTURES / spec, package, package, out), base=ROOT)
@@ -86,8 +86,8 @@ def generate_fixture(tmp_path_factory: pytest.TempPathFactory, spec: str, packag
 @pytest.fixture(scope="session", params=["module", "package"], ids=["models.py", "models-package"])
 def mini_package(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """The small fixture spec, generated once per session with each models layout."""
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
 
     out = tmp_path_factory.mktemp("mini")
     generate(ClientTarget(FIXTURES / "mini", "mini", "mini", out, models=request.param), base=ROOT)

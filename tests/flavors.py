@@ -74,8 +74,8 @@ class Flavor:
 @functools.lru_cache(maxsize=None)
 def generated(spec: str, package: str) -> Path:
     """tests/fixtures/<spec> generated once per test session (in a temporary folder), for import_generated."""
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
 
     root = Path(__file__).resolve().parent.parent
     out = Path(tempfile.mkdtemp(prefix=f"{package}-"))

@@ -6,10 +6,10 @@ import re
 from datetime import datetime
 from typing import Any
 
-from generator.ir.media import is_json_media
-from generator.problems import pointer
-from generator.spec.resolve import Resolver
-from generator.spec.validate import iter_operations
+from clientsmith.ir.media import is_json_media
+from clientsmith.problems import pointer
+from clientsmith.spec.resolve import Resolver
+from clientsmith.spec.validate import iter_operations
 
 
 def media_examples(document: dict[str, Any], resolver: Resolver):

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "CLIENTSMITH_CACHE_DIR"}
     env["PYTHONPATH"] = str(ROOT)
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "clientsmith", *args], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=300)
 
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, import_generated, read_tree
 from loopback import Reply
 
-from generator.cli import main
+from clientsmith.cli import main
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -79,7 +79,7 @@ def test_broken_spec_reports_exact_lines(name, capsys, monkeypatch, tmp_path):
     # generate says the same on stderr, exits 1, never a traceback, and writes nothing
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--spec", f"tests/corpus/{name}", "--package", "p",
+        [sys.executable, "-m", "clientsmith", "generate", "--spec", f"tests/corpus/{name}", "--package", "p",
          "--output", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )

@@ -21,9 +21,9 @@ from conftest import ROOT, SHARED, import_generated
 from loopback import Reply
 from spec_examples import normalise
 
-from generator.config import load_targets
-from generator.spec.merge import load_spec
-from generator.pipeline import build_api
+from clientsmith.config import load_targets
+from clientsmith.spec.merge import load_spec
+from clientsmith.pipeline import build_api
 
 CASSETTES = SHARED / "real" / "datadog" / "cassettes"
 TARGET = next(t for t in load_targets(ROOT / "pyproject.toml") if t.package == "datadog_incidents")

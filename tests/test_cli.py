@@ -13,7 +13,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 
-from generator.cli import main
+from clientsmith.cli import main
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -132,7 +132,7 @@ def test_usage_errors_exit_2(tmp_path, capsys):
 
 
 def test_python_dash_m_entry_point(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "generator", "validate", str(FIXTURES / "mini")],
+    result = subprocess.run([sys.executable, "-m", "clientsmith", "validate", str(FIXTURES / "mini")],
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "valid" in result.stdout

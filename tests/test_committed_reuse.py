@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, read_tree
-from generator.cli import main
-from generator.config import ClientTarget
-from generator.pipeline import build_package
+from clientsmith.cli import main
+from clientsmith.config import ClientTarget
+from clientsmith.pipeline import build_package
 
 
 @pytest.fixture(params=["module", "package"])
@@ -41,8 +41,8 @@ class Work:
     """Counts what a run computes: datamodel-code-generator runs and black calls."""
 
     def __init__(self) -> None:
-        import generator.output.format as format_module
-        import generator.pipeline as pipeline
+        import clientsmith.output.format as format_module
+        import clientsmith.pipeline as pipeline
 
         self.models = 0
         self.formatted: list[str] = []
@@ -137,8 +137,8 @@ def test_changed_template_recomputes_what_it_renders(clone, monkeypatch):
 
 
 def test_another_black_or_models_version_recomputes(clone, monkeypatch):
-    import generator.output.format as format_module
-    import generator.pipeline as pipeline
+    import clientsmith.output.format as format_module
+    import clientsmith.pipeline as pipeline
 
     with monkeypatch.context() as patch:
         patch.setattr(pipeline, "_models_version", lambda: "0.0.0-other")

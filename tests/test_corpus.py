@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import SHARED, require_shared
-from generator.cli import main
+from clientsmith.cli import main
 
 
 CORPUS = SHARED / "real" / "corpus"

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, SHARED
 
-from generator.cli import main
+from clientsmith.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -310,7 +310,7 @@ def reduced_spec(real: dict, paths: dict) -> dict:
 def datadog_pair(tmp_path_factory) -> Path:
     import yaml
 
-    from generator.spec.merge import load_spec
+    from clientsmith.spec.merge import load_spec
 
     folder = tmp_path_factory.mktemp("datadog")
     real = yaml.load(REAL_DATADOG.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
@@ -373,10 +373,10 @@ def test_new_operation_fields_are_compared_without_new_code(tmp_path, monkeypatc
     """Shapes the IR gains later (pagination, streaming, uploads) reach the report as method features."""
     import dataclasses
 
-    from generator.diff.compare import compare
-    from generator.diff.surface import api_surface
-    from generator.ir.nodes import Operation
-    from generator.pipeline import build_api, load_and_validate
+    from clientsmith.diff.compare import compare
+    from clientsmith.diff.surface import api_surface
+    from clientsmith.ir.nodes import Operation
+    from clientsmith.pipeline import build_api, load_and_validate
 
     spec, _ = load_and_validate(FIXTURES / "mini")
     api, models = build_api(spec, "mini", "mini")

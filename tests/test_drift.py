@@ -126,8 +126,8 @@ def test_a_strict_client_raises_on_a_drifting_response(mini, server):
 
 
 def test_a_parameter_named_strict_does_not_take_the_call_option(tmp_path):
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
 
     spec = tmp_path / "strict.yaml"
     spec.write_text("""\

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, import_generated, read_tree
-from generator.cli import main
+from clientsmith.cli import main
 from loopback import Reply
 
 ARGS = ["--spec", "specs/mini", "--package", "mini", "--output", "generated/mini"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from clientsmith.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

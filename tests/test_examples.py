@@ -12,11 +12,11 @@ from conftest import ROOT, import_generated
 
 from spec_examples import media_examples, normalise
 
-from generator.config import load_targets
-from generator.spec.merge import load_spec
-from generator.models.generate import generate_models
-from generator.spec.resolve import Resolver
-from generator.ir.schema_types import SchemaTyper
+from clientsmith.config import load_targets
+from clientsmith.spec.merge import load_spec
+from clientsmith.models.generate import generate_models
+from clientsmith.spec.resolve import Resolver
+from clientsmith.ir.schema_types import SchemaTyper
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 

@@ -7,9 +7,9 @@ import pytest
 
 from conftest import ROOT
 
-from generator.cache import Cache
-from generator.output.format import _MODE, format_files, split_chunks
-from generator.config import load_targets
+from clientsmith.cache import Cache
+from clientsmith.output.format import _MODE, format_files, split_chunks
+from clientsmith.config import load_targets
 
 
 def big_module(classes: int) -> str:

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from conftest import import_generated
 
-from generator.config import ClientTarget
-from generator.pipeline import build_package
-from generator.problems import SpecError
-from generator.output.write import write_package
+from clientsmith.config import ClientTarget
+from clientsmith.pipeline import build_package
+from clientsmith.problems import SpecError
+from clientsmith.output.write import write_package
 
 # Strings that would do something if they ever ran as code or template.
 PAYLOADS = ['"""', "'''", "\\", "{{ 7*7 }}", "{% raw %}", "__import__('builtins').exit(3)", "\n#", "\r\n", "\x00"]

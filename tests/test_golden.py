@@ -6,8 +6,8 @@ import pytest
 
 from conftest import ROOT, read_tree, tree_differences
 
-from generator.config import load_targets
-from generator.pipeline import build_package
+from clientsmith.config import load_targets
+from clientsmith.pipeline import build_package
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 

@@ -25,6 +25,18 @@ def test_wheel_install_generates_from_builtin_templates(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert (out / "x" / "_client.py").is_file()
-    check = subprocess.run([str(python), "-c", "import generator.templates_dir as t; print(t.builtin_templates_dir())"],
+    check = subprocess.run([str(python), "-c", "import clientsmith.templates_dir as t; print(t.builtin_templates_dir())"],
                            capture_output=True, text=True, cwd=tmp_path)
     assert str(env_dir) in check.stdout  # the packaged templates, not the checkout's
+
+    # Installed as `clientsmith`, with every stage's subpackage; nothing named `generator` (a name taken on PyPI).
+    stages = sorted(p.parent.name for p in (ROOT / "generator").glob("*/__init__.py"))
+    probe = ("import importlib, importlib.util, sys; "
+             f"[importlib.import_module('clientsmith.' + s) for s in {stages!r}]; "
+             "print(importlib.util.find_spec('generator'))")
+    imported = subprocess.run([str(python), "-c", probe], capture_output=True, text=True, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "None"
+    as_module = subprocess.run([str(python), "-m", "clientsmith", "--help"], capture_output=True, text=True,
+                               cwd=tmp_path)
+    assert as_module.returncode == 0 and "generate" in as_module.stdout

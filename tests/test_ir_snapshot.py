@@ -8,9 +8,9 @@ import pytest
 
 from conftest import ROOT
 
-from generator.cli import main
-from generator.config import load_targets
-from generator.ir.nodes import IR_VERSION
+from clientsmith.cli import main
+from clientsmith.config import load_targets
+from clientsmith.ir.nodes import IR_VERSION
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 SNAPSHOTS = ROOT / "tests" / "snapshots"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from generator.cli import main
-from generator.problems import SpecError
-from generator.spec.loader import load_text
+from clientsmith.cli import main
+from clientsmith.problems import SpecError
+from clientsmith.spec.loader import load_text
 
 JSON_SPEC = """{
 \t"openapi": "3.0.3",

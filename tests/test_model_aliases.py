@@ -41,8 +41,8 @@ components:
 
 @pytest.mark.parametrize("layout", ["module", "package"])
 def test_a_module_level_type_alias_is_kept(tmp_path, layout):
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
 
     (tmp_path / "spec.yaml").write_text(SPEC)
     out = tmp_path / "out"

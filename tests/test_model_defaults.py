@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from generator.cli import main
-from generator.models.defaults import fit_defaults
+from clientsmith.cli import main
+from clientsmith.models.defaults import fit_defaults
 
 CASES = ["default_list_of_models", "default_wrapper_number", "default_model_object", "default_null",
          "default_union_of_wrappers", "default_union_member", "default_json_text"]

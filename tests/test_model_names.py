@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from conftest import FIXTURES
-from generator.cli import main
+from clientsmith.cli import main
 
 
 def _generate(tmp_path, fixture: str, package: str):

@@ -9,8 +9,8 @@ import textwrap
 import pytest
 
 from conftest import FIXTURES
-from generator.cli import main
-from generator.models.overrides import reconcile_overrides
+from clientsmith.cli import main
+from clientsmith.models.overrides import reconcile_overrides
 
 
 def _generate(tmp_path, fixture: str, package: str, layout: str = "module"):

@@ -7,8 +7,8 @@ import sys
 import textwrap
 
 from conftest import FIXTURES, ROOT
-from generator.cli import main
-from generator.models.split import split_models
+from clientsmith.cli import main
+from clientsmith.models.split import split_models
 
 
 def test_first_use_loads_only_that_model_and_what_it_refers_to(tmp_path):
@@ -140,7 +140,7 @@ def test_split_modules_are_already_black_formatted(tmp_path):
     """The modules are cut from black's output of the whole module, not formatted one by one."""
     import black
 
-    from generator.output.format import _MODE
+    from clientsmith.output.format import _MODE
 
     out = tmp_path / "out"
     assert main(["generate", "--spec", str(ROOT / "tests" / "corpus" / "hostile_strings.yaml"), "--package", "hostile",
@@ -160,7 +160,7 @@ def test_long_imports_take_black_layout():
     )
     import black
 
-    from generator.output.format import _MODE
+    from clientsmith.output.format import _MODE
 
     modules = split_models(black.format_str(source, mode=_MODE), "# h")
     user = modules["user.py"]

@@ -14,12 +14,12 @@ import yaml
 from conftest import ROOT, import_generated, require_shared
 from loopback import Reply
 
-from generator.cli import main
-from generator.config import ClientTarget
-from generator.output.write import write_package
-from generator.pipeline import build_package
-from generator.spec.merge import HTTP_METHODS, load_spec
-from generator.spec.resolve import Resolver, iter_refs
+from clientsmith.cli import main
+from clientsmith.config import ClientTarget
+from clientsmith.output.write import write_package
+from clientsmith.pipeline import build_package
+from clientsmith.spec.merge import HTTP_METHODS, load_spec
+from clientsmith.spec.resolve import Resolver, iter_refs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "multifile"
 TREE = FIXTURES / "tree"
@@ -69,7 +69,7 @@ def test_bundle_does_not_depend_on_file_order(tmp_path):
 
 
 def test_each_referenced_file_is_read_once(monkeypatch):
-    import generator.spec.bundle as bundle_module
+    import clientsmith.spec.bundle as bundle_module
 
     reads: list[str] = []
     original = bundle_module.load_file

@@ -48,7 +48,7 @@ def test_base_url_overrides_operation_servers_too(hosts, server):
 
 
 def test_the_ir_carries_operation_servers(hosts_output):
-    from generator.pipeline import build_api, load_and_validate
+    from clientsmith.pipeline import build_api, load_and_validate
 
     spec, _ = load_and_validate(FIXTURES / "hosts.yaml")
     api, _ = build_api(spec, "hosts", "hosts")
@@ -60,7 +60,7 @@ def test_the_ir_carries_operation_servers(hosts_output):
 
 
 def test_operations_without_tags_are_grouped_by_path():
-    from generator.ir.build import path_group
+    from clientsmith.ir.build import path_group
 
     assert [path_group(p) for p in ("/api/v2/incidents/{id}", "/v1.2/items", "/{tenant}/logs", "/", "/API/3/x")] == [
         "incidents", "items", "logs", "default", "x"]

@@ -23,8 +23,8 @@ paths:
 
 
 def test_an_operation_without_an_operation_id_generates(tmp_path, server):
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
     from loopback import Reply
 
     (tmp_path / "spec.yaml").write_text(SPEC)

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from conftest import FIXTURES, ROOT, import_generated, read_tree
-from generator.cli import main
-from generator.pipeline import load_and_validate
-from generator.problems import SpecError
+from clientsmith.cli import main
+from clientsmith.pipeline import load_and_validate
+from clientsmith.problems import SpecError
 from loopback import Reply
 
 PETS = FIXTURES / "overlays" / "pets.yaml"

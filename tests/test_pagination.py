@@ -18,7 +18,7 @@ import pytest
 from conftest import FIXTURES, import_generated
 from loopback import Recorded, Reply
 
-from generator.cli import main
+from clientsmith.cli import main
 
 ITEMS = [{"id": f"i{n}", "name": f"item {n}"} for n in range(7)]
 

@@ -9,7 +9,7 @@ import yaml
 from conftest import ROOT, import_generated
 from loopback import Recorded, Reply
 
-from generator.cli import main
+from clientsmith.cli import main
 
 CUSTOMERS = [{"id": f"cus_{n}", "name": f"customer {n}"} for n in range(5)]
 

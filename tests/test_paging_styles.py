@@ -19,7 +19,7 @@ import pytest
 from conftest import FIXTURES, import_generated
 from loopback import LoopbackServer, Recorded, Reply
 
-from generator.cli import main
+from clientsmith.cli import main
 
 SPEC = FIXTURES / "paging_styles" / "paging.yaml"
 ITEMS = [{"id": f"i{n}", "name": f"item {n}"} for n in range(5)]

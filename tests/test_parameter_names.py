@@ -22,8 +22,8 @@ paths:
 
 def test_operator_parameters_get_meaningful_names_and_keep_their_wire_names(tmp_path, server):
     from conftest import import_generated
-    from generator.config import ClientTarget
-    from generator.pipeline import generate
+    from clientsmith.config import ClientTarget
+    from clientsmith.pipeline import generate
     from loopback import Reply
 
     (tmp_path / "spec.yaml").write_text(SPEC)

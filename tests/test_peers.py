@@ -19,8 +19,8 @@ import yaml
 
 from conftest import FIXTURES, SHARED
 
-from generator.cli import main
-from generator.spec.merge import HTTP_METHODS, load_spec
+from clientsmith.cli import main
+from clientsmith.spec.merge import HTTP_METHODS, load_spec
 
 # The type check at the end reads every client the module made: one process runs them all (pytest-xdist).
 pytestmark = pytest.mark.xdist_group("peers")

@@ -17,11 +17,11 @@ from conftest import ROOT, import_generated
 from prism import Prism
 from spec_examples import media_examples
 
-from generator.cli import main
-from generator.config import load_targets
-from generator.spec.merge import load_spec
-from generator.pipeline import build_api
-from generator.spec.resolve import Resolver
+from clientsmith.cli import main
+from clientsmith.config import load_targets
+from clientsmith.spec.merge import load_spec
+from clientsmith.pipeline import build_api
+from clientsmith.spec.resolve import Resolver
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 
@@ -58,7 +58,7 @@ def calls(target):
             request_examples.setdefault(schema_ptr.split("/requestBody")[0], value)
     for resource in api.resources:
         for op in resource.operations:
-            from generator.problems import pointer
+            from clientsmith.problems import pointer
 
             op_ptr = pointer("paths", op.path, op.http_method.lower())
             raw_op = spec.document["paths"][op.path][op.http_method.lower()]

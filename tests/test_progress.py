@@ -14,7 +14,7 @@ from conftest import FIXTURES, ROOT
 
 def test_piped_output_is_one_summary_line(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "generate", "--no-cache", "--spec", str(FIXTURES / "mini"),
+        [sys.executable, "-m", "clientsmith", "generate", "--no-cache", "--spec", str(FIXTURES / "mini"),
          "--package", "mini", "--output", str(tmp_path / "out")],
         cwd=ROOT, capture_output=True, text=True,
     )
@@ -27,7 +27,7 @@ def test_piped_output_is_one_summary_line(tmp_path):
 def test_terminal_shows_stages_and_counts(tmp_path):
     main_fd, child_fd = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "generate", "--no-cache", "--spec", str(FIXTURES / "mini"),
+        [sys.executable, "-m", "clientsmith", "generate", "--no-cache", "--spec", str(FIXTURES / "mini"),
          "--package", "mini", "--output", str(tmp_path / "out")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=child_fd,
     )
@@ -51,7 +51,7 @@ def test_terminal_shows_stages_and_counts(tmp_path):
 
 
 def test_progress_object_is_silent_when_disabled():
-    from generator.progress import Progress
+    from clientsmith.progress import Progress
 
     stream = io.StringIO()
     progress = Progress("x", stream=stream, enabled=False)

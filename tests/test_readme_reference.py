@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from spec_examples import media_examples
 
-from generator.config import load_targets
-from generator.ir.examples import python_literal
-from generator.pipeline import build_api, load_and_validate
-from generator.spec.resolve import Resolver
+from clientsmith.config import load_targets
+from clientsmith.ir.examples import python_literal
+from clientsmith.pipeline import build_api, load_and_validate
+from clientsmith.spec.resolve import Resolver
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")

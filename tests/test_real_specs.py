@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SHARED, import_generated
 
-from generator.cli import main
+from clientsmith.cli import main
 
 ONETRUST = SHARED / "real" / "onetrust" / "incident-management-openapi.json"
 DATADOG = SHARED / "real" / "datadog" / "openapi-v2.yaml"
@@ -105,8 +105,8 @@ def test_datadog_v2_generates_completely(tmp_path):
     assert main(["generate", "--no-cache", "--spec", str(DATADOG), "--package", "datadog_v2", "--output", str(out)]) == 0
     endpoints = sum(p.read_text().count("_runtime.Endpoint(") for p in (out / "datadog_v2" / "api").glob("*.py"))
     assert endpoints == 837
-    from generator.spec.merge import load_spec
-    from generator.models.generate import generate_models
+    from clientsmith.spec.merge import load_spec
+    from clientsmith.models.generate import generate_models
 
     spec = load_spec(DATADOG)
     models = generate_models(spec.document, "#")
@@ -121,7 +121,7 @@ def test_datadog_v2_generates_completely(tmp_path):
     importlib.import_module("datadog_v2.models")
 
     # Every x-pagination operation has its iterating twin, sync and async, typed with its item model.
-    from generator.naming import identifier
+    from clientsmith.naming import identifier
 
     paged = [op["operationId"] for item in spec.document["paths"].values() for op in item.values()
              if isinstance(op, dict) and "x-pagination" in op]

@@ -9,9 +9,9 @@ import pytest
 
 from conftest import FIXTURES, ROOT, read_tree, tree_differences
 
-from generator.cli import main
-from generator.config import ClientTarget
-from generator.pipeline import build_package
+from clientsmith.cli import main
+from clientsmith.config import ClientTarget
+from clientsmith.pipeline import build_package
 
 WIDGETS = """\
 paths:

@@ -9,7 +9,7 @@ import yaml
 from conftest import import_generated
 from loopback import Reply
 
-from generator.cli import main
+from clientsmith.cli import main
 
 REMOTE = """\
 Thing:

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 
-from generator.config import load_targets
+from clientsmith.config import load_targets
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 ALLOWED_TOP_LEVEL = {"httpx", "pydantic", "typing_extensions"} | set(sys.stdlib_module_names)
@@ -54,7 +54,7 @@ def test_imports_only_httpx_pydantic_and_stdlib(target):
 def test_models_importing_typing_extensions_declare_it(tmp_path):
     """datamodel-code-generator writes `from typing_extensions import TypeAliasType` for a constrained
     `additionalProperties` value (Python 3.10 and 3.11 lack it in typing): the install metadata says so."""
-    from generator.cli import main
+    from clientsmith.cli import main
 
     out = tmp_path / "out"
     assert main(["generate", "--spec", str(FIXTURES / "defects" / "type_alias.yaml"), "--package", "aliases",

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import FIXTURES, read_tree
 
-from generator.cli import main
+from clientsmith.cli import main
 
 
 def generate(tmp_path: Path, monkeypatch) -> int:

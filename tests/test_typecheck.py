@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-from generator.config import load_targets
+from clientsmith.config import load_targets
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
 

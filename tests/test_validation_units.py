@@ -6,9 +6,9 @@ from __future__ import annotations
 import copy
 
 from conftest import ROOT
-from generator.cli import main
-from generator.spec.validate import _schema_findings
-from generator.spec.validation_units import validate_by_units
+from clientsmith.cli import main
+from clientsmith.spec.validate import _schema_findings
+from clientsmith.spec.validation_units import validate_by_units
 
 DOC = {
     "openapi": "3.0.3",
@@ -105,7 +105,7 @@ def test_error_in_a_referenced_schema_names_the_schema_not_the_referrer(tmp_path
 
 def test_second_run_after_one_operation_changed_validates_little(tmp_path, capsys, monkeypatch):
     """Through the CLI and its cache: a changed summary re-validates one path item."""
-    import generator.spec.validate as validate
+    import clientsmith.spec.validate as validate
 
     folder = tmp_path / "spec"
     folder.mkdir()
@@ -130,7 +130,7 @@ def test_second_run_after_one_operation_changed_validates_little(tmp_path, capsy
 
 def test_background_validation_reports_what_foreground_validation_does(tmp_path, monkeypatch, capsys):
     """Large specs are validated in a forked child while models are made; the errors are the same."""
-    import generator.pipeline as pipeline
+    import clientsmith.pipeline as pipeline
 
     spec = tmp_path / "spec.yaml"
     spec.write_text((ROOT / "tests" / "corpus" / "missing_info_version.yaml").read_text())
@@ -145,7 +145,7 @@ def test_background_validation_reports_what_foreground_validation_does(tmp_path,
 
 
 def test_background_validation_of_a_valid_spec_generates_the_same_package(tmp_path, monkeypatch):
-    import generator.pipeline as pipeline
+    import clientsmith.pipeline as pipeline
     from conftest import read_tree
 
     trees = []

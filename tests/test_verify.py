@@ -15,7 +15,7 @@ import yaml
 
 from conftest import ROOT, SHARED
 
-from generator.cli import main
+from clientsmith.cli import main
 
 CASSETTES = SHARED / "real" / "datadog" / "cassettes"
 DATADOG = ROOT / "specs" / "datadog-incidents"

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from generator.problems import pointer
-from generator.diff.surface import REQUEST, RESPONSE, accepts, is_nullable, type_members
+from clientsmith.problems import pointer
+from clientsmith.diff.surface import REQUEST, RESPONSE, accepts, is_nullable, type_members
 
 MAJOR, MINOR, PATCH, NONE = "major", "minor", "patch", "none"
 DOCS = "docs-changed"

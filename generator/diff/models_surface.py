@@ -10,7 +10,7 @@ import ast
 import hashlib
 from typing import Any
 
-from generator.models.generate import ENUM, MODEL, ROOT
+from clientsmith.models.generate import ENUM, MODEL, ROOT
 
 
 def docs_digest(*texts: str) -> str:

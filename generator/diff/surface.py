@@ -11,12 +11,12 @@ import re
 from dataclasses import asdict, fields
 from typing import Any
 
-from generator.diff.models_surface import docs_digest, model_classes
-from generator.ir.nodes import Api, Operation, Parameter
-from generator.ir.schema_types import child, split_union
-from generator.models.generate import ModelsResult
-from generator.problems import pointer
-from generator.spec.resolve import lookup
+from clientsmith.diff.models_surface import docs_digest, model_classes
+from clientsmith.ir.nodes import Api, Operation, Parameter
+from clientsmith.ir.schema_types import child, split_union
+from clientsmith.models.generate import ModelsResult
+from clientsmith.problems import pointer
+from clientsmith.spec.resolve import lookup
 
 SURFACE_VERSION = 1  # bump when the keys change: surfaces of different versions are not compared
 REQUEST, RESPONSE = "request", "response"

@@ -7,8 +7,8 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from generator import __version__
-from generator.ir.media import (
+from clientsmith import __version__
+from clientsmith.ir.media import (
     END_MARKER_KEYS,
     EVENT_FIELDS,
     JSON_LINES,
@@ -19,7 +19,7 @@ from generator.ir.media import (
     part_encodings,
     pick_media,
 )
-from generator.ir.nodes import (
+from clientsmith.ir.nodes import (
     IR_VERSION,
     Api,
     EventStream,
@@ -34,15 +34,15 @@ from generator.ir.nodes import (
     Server,
     ServerVariable,
 )
-from generator.spec.merge import MergedSpec
-from generator.models.generate import ModelsResult
-from generator.naming import RESERVED_ARGUMENTS, class_name, identifier, parameter_identifier, snake_case, unique
-from generator.problems import pointer
-from generator.spec.resolve import Resolver
-from generator.ir.pagination import PaginationReader
-from generator.ir.examples import example_literal
-from generator.ir.schema_types import SchemaTyper, child, union
-from generator.spec.validate import QUERYSTRING, iter_operations
+from clientsmith.spec.merge import MergedSpec
+from clientsmith.models.generate import ModelsResult
+from clientsmith.naming import RESERVED_ARGUMENTS, class_name, identifier, parameter_identifier, snake_case, unique
+from clientsmith.problems import pointer
+from clientsmith.spec.resolve import Resolver
+from clientsmith.ir.pagination import PaginationReader
+from clientsmith.ir.examples import example_literal
+from clientsmith.ir.schema_types import SchemaTyper, child, union
+from clientsmith.spec.validate import QUERYSTRING, iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"

@@ -6,7 +6,7 @@ import json
 import math
 from typing import Any
 
-from generator.spec.resolve import Resolver
+from clientsmith.spec.resolve import Resolver
 
 # A literal that fits goes on one line; past this it is laid out one item a line, as black would.
 ONE_LINE = 72

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir.nodes import PartEncoding, Response
+from clientsmith.ir.nodes import PartEncoding, Response
 
 
 def is_json_media(media_type: str) -> bool:

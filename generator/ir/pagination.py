@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from generator.ir.nodes import Pagination, Parameter, RequestBody, Response
-from generator.ir.paging_description import BODY, PagingDescription
-from generator.ir.paging_extensions import ExtensionReader
-from generator.ir.paging_inference import PagingInference
-from generator.ir.paging_schema import SchemaWalker, is_array
-from generator.ir.schema_types import SchemaTyper, child
-from generator.problems import SpecError
-from generator.spec.merge import MergedSpec
-from generator.spec.resolve import Resolver
+from clientsmith.ir.nodes import Pagination, Parameter, RequestBody, Response
+from clientsmith.ir.paging_description import BODY, PagingDescription
+from clientsmith.ir.paging_extensions import ExtensionReader
+from clientsmith.ir.paging_inference import PagingInference
+from clientsmith.ir.paging_schema import SchemaWalker, is_array
+from clientsmith.ir.schema_types import SchemaTyper, child
+from clientsmith.problems import SpecError
+from clientsmith.spec.merge import MergedSpec
+from clientsmith.spec.resolve import Resolver
 
 
 

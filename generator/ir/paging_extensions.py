@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any, NoReturn
 
-from generator.ir.paging_description import BODY, DECLARED, EXTENSION, PagingDescription, Where
-from generator.ir.schema_types import child
-from generator.problems import SpecError
-from generator.spec.merge import MergedSpec
+from clientsmith.ir.paging_description import BODY, DECLARED, EXTENSION, PagingDescription, Where
+from clientsmith.ir.schema_types import child
+from clientsmith.problems import SpecError
+from clientsmith.spec.merge import MergedSpec
 
 _POSITIONS = (("pageOffsetParam", "offset"), ("pageParam", "page"), ("cursorParam", "cursor"))
 _JSONPATH = re.compile(r"^\$((?:\.[^.\[\]]+)*)$")

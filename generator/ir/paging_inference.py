@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir.nodes import Parameter, RequestBody, Response
-from generator.ir.paging_description import INFERRED, PagingDescription, Where
-from generator.ir.paging_schema import SchemaWalker, is_array, schema_types
+from clientsmith.ir.nodes import Parameter, RequestBody, Response
+from clientsmith.ir.paging_description import INFERRED, PagingDescription, Where
+from clientsmith.ir.paging_schema import SchemaWalker, is_array, schema_types
 
 _LIMITS = {"limit", "pagesize", "perpage", "page[size]", "page[limit]", "maxresults"}
 _POSITIONS = {"offset": "offset", "page[offset]": "offset", "page": "page", "page[number]": "page",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.ir.nodes import Response
-from generator.ir.schema_types import child
-from generator.spec.merge import MergedSpec
-from generator.spec.resolve import Resolver, lookup
+from clientsmith.ir.nodes import Response
+from clientsmith.ir.schema_types import child
+from clientsmith.spec.merge import MergedSpec
+from clientsmith.spec.resolve import Resolver, lookup
 
 
 class SchemaWalker:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.models.generate import ENUM, MODEL
-from generator.problems import escape_pointer_token
-from generator.spec.resolve import Resolver
+from clientsmith.models.generate import ENUM, MODEL
+from clientsmith.problems import escape_pointer_token
+from clientsmith.spec.resolve import Resolver
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from generator.source_lines import code_lines, parse_module
+from clientsmith.source_lines import code_lines, parse_module
 
 _PARAMETERS = {"list": "list[Any]", "set": "set[Any]", "frozenset": "frozenset[Any]", "dict": "dict[str, Any]",
                "tuple": "tuple[Any, ...]"}

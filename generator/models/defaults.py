@@ -21,7 +21,7 @@ import ast
 import json
 from typing import Any
 
-from generator.source_lines import code_lines, parse_module
+from clientsmith.source_lines import code_lines, parse_module
 
 _SCALARS: dict[str, tuple[type, ...]] = {
     "str": (str,),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from generator.source_lines import parse_module
+from clientsmith.source_lines import parse_module
 
 
 def duplicate_classes(source: str, pointers: list[tuple[str, str]]) -> dict[str, str]:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.models.bare_generics import parameterized_generics
-from generator.models.defaults import fit_defaults
-from generator.models.overrides import reconcile_overrides
-from generator.models.prepare import prepare_for_models
-from generator.models.readable import readable_models
-from generator.problems import escape_pointer_token
-from generator.source_lines import code_lines, parse_module
+from clientsmith.models.bare_generics import parameterized_generics
+from clientsmith.models.defaults import fit_defaults
+from clientsmith.models.overrides import reconcile_overrides
+from clientsmith.models.prepare import prepare_for_models
+from clientsmith.models.readable import readable_models
+from clientsmith.problems import escape_pointer_token
+from clientsmith.source_lines import code_lines, parse_module
 
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
 # module, so the generated package imports nothing from outside itself.

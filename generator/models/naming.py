@@ -17,7 +17,7 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from generator.source_lines import parse_module
+from clientsmith.source_lines import parse_module
 
 _COMBINATORS = {"allOf": "AllOf", "oneOf": "OneOf", "anyOf": "AnyOf"}
 _STEPS = {"items": "Item", "additionalProperties": "Value", "schema": ""}

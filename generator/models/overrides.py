@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from generator.source_lines import code_lines, parse_module
+from clientsmith.source_lines import code_lines, parse_module
 
 # Bases outside the module whose instances are also instances of these builtins (for mypy too).
 _NOMINAL: dict[str, set[str]] = {

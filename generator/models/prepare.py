@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.spec.merge import HTTP_METHODS
+from clientsmith.spec.merge import HTTP_METHODS
 
 _PRIMITIVE_TYPES: dict[str, tuple[type, ...]] = {
     "boolean": (bool,),

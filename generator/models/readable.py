@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.models.duplicates import duplicate_classes
-from generator.models.naming import readable_names
-from generator.models.rename import rename_classes
-from generator.models.unions import plain_union_members
+from clientsmith.models.duplicates import duplicate_classes
+from clientsmith.models.naming import readable_names
+from clientsmith.models.rename import rename_classes
+from clientsmith.models.unions import plain_union_members
 
 
 def readable_models(source: str, models: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from generator.source_lines import code_lines, parse_module
+from clientsmith.source_lines import code_lines, parse_module
 
 
 def rename_classes(source: str, renames: dict[str, str], drop: frozenset[str] | set[str] = frozenset()) -> str:

@@ -16,9 +16,9 @@ import ast
 import keyword
 from collections.abc import Iterable
 
-from generator.models.rename import called_on
-from generator.naming import snake_case
-from generator.source_lines import code_lines
+from clientsmith.models.rename import called_on
+from clientsmith.naming import snake_case
+from clientsmith.source_lines import code_lines
 
 INIT = "__init__.py"
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 
-from generator.models.rename import called_on
-from generator.source_lines import code_lines, parse_module
+from clientsmith.models.rename import called_on
+from clientsmith.source_lines import code_lines, parse_module
 
 _FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "serialization_alias", "discriminator"}
 

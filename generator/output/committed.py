@@ -17,9 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from generator.output.base import BASE, base_bytes, base_payload, read_base, summarises
-from generator.output.write import MANIFEST, sha256
-from generator.problems import Problem
+from clientsmith.output.base import BASE, base_bytes, base_payload, read_base, summarises
+from clientsmith.output.write import MANIFEST, sha256
+from clientsmith.problems import Problem
 
 REUSE_VERSION = 1  # bump when the section's keys change: older records are then ignored
 

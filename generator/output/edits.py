@@ -13,8 +13,8 @@ from pathlib import Path
 
 from merge3 import Merge3
 
-from generator.output.base import BASE, read_base
-from generator.output.write import MANIFEST, recorded_hashes, sha256
+from clientsmith.output.base import BASE, read_base
+from clientsmith.output.write import MANIFEST, recorded_hashes, sha256
 
 MERGE, MARKERS, DISCARD = "merge", "markers", "discard"
 EDIT_MODES = (MERGE, MARKERS, DISCARD)

@@ -16,9 +16,9 @@ from concurrent.futures import ProcessPoolExecutor
 
 import black
 
-from generator.cache import Cache, NoCache, digest
-from generator.progress import SILENT, Progress
-from generator.source_lines import code_lines
+from clientsmith.cache import Cache, NoCache, digest
+from clientsmith.progress import SILENT, Progress
+from clientsmith.source_lines import code_lines
 
 _MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
 BLACK_KIND = "black-" + black.__version__  # keys of formatted text name the black that made it

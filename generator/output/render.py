@@ -8,11 +8,11 @@ from pathlib import Path
 
 import jinja2
 
-from generator.output.filters import FILTERS
-from generator.ir.nodes import Api, Operation
-from generator.templates_dir import builtin_templates_dir
-from generator.problems import TemplateError
-from generator.output.template_blocks import check_override_blocks
+from clientsmith.output.filters import FILTERS
+from clientsmith.ir.nodes import Api, Operation
+from clientsmith.templates_dir import builtin_templates_dir
+from clientsmith.problems import TemplateError
+from clientsmith.output.template_blocks import check_override_blocks
 
 # Sync and async (and their raw-response twins) come from one template source, one flavour each.
 # The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
@@ -55,7 +55,7 @@ def make_environment(user_templates: Path | None = None) -> jinja2.Environment:
 def _optional(annotation: str, is_optional: bool) -> str:
     if not is_optional:
         return annotation
-    from generator.ir.schema_types import split_union
+    from clientsmith.ir.schema_types import split_union
 
     suffix = "" if "None" in split_union(annotation) else " | None"
     return f"{annotation}{suffix} = None"

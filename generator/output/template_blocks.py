@@ -9,7 +9,7 @@ from typing import Callable
 import jinja2
 from jinja2 import nodes
 
-from generator.problems import TemplateError
+from clientsmith.problems import TemplateError
 
 
 def check_override_blocks(env: jinja2.Environment, user_folder: Path, display: Callable[[str], str]) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.output.base import BASE, same_base
+from clientsmith.output.base import BASE, same_base
 
 MANIFEST = ".clientsmith-manifest.json"
 

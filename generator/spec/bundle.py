@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urljoin
 
-from generator.cache import Cache
-from generator.problems import Problem, SpecError, escape_pointer_token, split_pointer
-from generator.spec.bundle_names import base_name, free_name, rename_refs
-from generator.spec.loader import LoadedFile, is_text_file, load_file
-from generator.spec.structure import DATA_KINDS, GUESS, SECTION, STRUCTURE
-from generator.spec.remote_refs import RemoteDocuments, is_remote
-from generator.spec.resolve import _MISSING, UNRESOLVED, lookup, nearest_ref
+from clientsmith.cache import Cache
+from clientsmith.problems import Problem, SpecError, escape_pointer_token, split_pointer
+from clientsmith.spec.bundle_names import base_name, free_name, rename_refs
+from clientsmith.spec.loader import LoadedFile, is_text_file, load_file
+from clientsmith.spec.structure import DATA_KINDS, GUESS, SECTION, STRUCTURE
+from clientsmith.spec.remote_refs import RemoteDocuments, is_remote
+from clientsmith.spec.resolve import _MISSING, UNRESOLVED, lookup, nearest_ref
 
 @dataclass
 class Bundled:

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from generator.problems import escape_pointer_token, split_pointer
-from generator.spec.loader import LoadedFile
+from clientsmith.problems import escape_pointer_token, split_pointer
+from clientsmith.spec.loader import LoadedFile
 
 
 def rename_refs(node: Any, final: dict[str, str]) -> None:

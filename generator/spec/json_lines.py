@@ -11,7 +11,7 @@ import re
 from json.decoder import scanstring  # type: ignore[attr-defined]  # the C scanner json itself uses
 from typing import Any
 
-from generator.problems import Problem, SpecError, escape_pointer_token
+from clientsmith.problems import Problem, SpecError, escape_pointer_token
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")

@@ -9,9 +9,9 @@ from typing import Any
 
 import yaml
 
-from generator.cache import Cache, code_digest, digest
-from generator.problems import Problem, SpecError, escape_pointer_token
-from generator.spec.json_lines import parse_json
+from clientsmith.cache import Cache, code_digest, digest
+from clientsmith.problems import Problem, SpecError, escape_pointer_token
+from clientsmith.spec.json_lines import parse_json
 
 # The C parser is several times faster on large specs; fall back to the pure-Python one.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

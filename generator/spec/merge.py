@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.cache import Cache
-from generator.spec.bundle import Bundled, Bundler, display_path, file_refs
-from generator.spec.loader import SPEC_SUFFIXES, LoadedFile, load_file
-from generator.spec.remote_refs import RemoteDocuments
-from generator.problems import ERROR, WARNING, Problem, SpecError, SpecMissing, escape_pointer_token
+from clientsmith.cache import Cache
+from clientsmith.spec.bundle import Bundled, Bundler, display_path, file_refs
+from clientsmith.spec.loader import SPEC_SUFFIXES, LoadedFile, load_file
+from clientsmith.spec.remote_refs import RemoteDocuments
+from clientsmith.problems import ERROR, WARNING, Problem, SpecError, SpecMissing, escape_pointer_token
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # A file of a folder with none of these at its top level is not an OpenAPI fragment.

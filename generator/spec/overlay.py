@@ -17,11 +17,11 @@ from typing import Any
 
 import jsonpath_rfc9535 as jsonpath
 
-from generator.cache import Cache
-from generator.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token, pointer
-from generator.spec.bundle import display_path
-from generator.spec.loader import LoadedFile, load_file
-from generator.spec.merge import MergedSpec
+from clientsmith.cache import Cache
+from clientsmith.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token, pointer
+from clientsmith.spec.bundle import display_path
+from clientsmith.spec.loader import LoadedFile, load_file
+from clientsmith.spec.merge import MergedSpec
 
 _VERSION = re.compile(r"^1\.0\.\d+$")
 _ACTION_KEYS = ("target", "description", "update", "remove")

@@ -7,8 +7,8 @@ import urllib.error
 import urllib.request
 from typing import Callable
 
-from generator.problems import Problem, SpecError
-from generator.spec.loader import MAX_FILE_BYTES, LoadedFile, load_text
+from clientsmith.problems import Problem, SpecError
+from clientsmith.spec.loader import MAX_FILE_BYTES, LoadedFile, load_text
 
 FETCH_TIMEOUT = 15.0
 Fetch = Callable[[str], str]

@@ -6,8 +6,8 @@ import difflib
 from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:  # merge bundles with this module's lookups
-    from generator.spec.merge import MergedSpec
-from generator.problems import Problem, escape_pointer_token, split_pointer
+    from clientsmith.spec.merge import MergedSpec
+from clientsmith.problems import Problem, escape_pointer_token, split_pointer
 
 
 def iter_refs(node: Any, ptr: str = "") -> Iterator[tuple[str, Any]]:

@@ -6,12 +6,12 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from generator.spec.merge import HTTP_METHODS, MergedSpec
-from generator.naming import snake_case
-from generator.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
-from generator.spec.resolve import Resolver, through_refs
-from generator.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
-from generator.spec.validator_safety import checkable_document, cycle_safe_keywords, stopped_finding
+from clientsmith.spec.merge import HTTP_METHODS, MergedSpec
+from clientsmith.naming import snake_case
+from clientsmith.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
+from clientsmith.spec.resolve import Resolver, through_refs
+from clientsmith.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
+from clientsmith.spec.validator_safety import checkable_document, cycle_safe_keywords, stopped_finding
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
 QUERYSTRING = "querystring"  # OpenAPI 3.2's parameter that is the whole query string

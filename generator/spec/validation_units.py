@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from generator.problems import escape_pointer_token
+from clientsmith.problems import escape_pointer_token
 
 ROOT = ""
 Finding = tuple[str, str]  # (JSON pointer, message)

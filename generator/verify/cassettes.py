@@ -7,8 +7,8 @@ import base64
 import binascii
 from typing import Any
 
-from generator.spec.loader import LoadedFile
-from generator.verify.traffic import Headers, Interaction, bad
+from clientsmith.spec.loader import LoadedFile
+from clientsmith.verify.traffic import Headers, Interaction, bad
 
 
 def is_cassette(data: Any) -> bool:

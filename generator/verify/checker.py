@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from generator.problems import escape_pointer_token
-from generator.spec.resolve import lookup
-from generator.verify.bodies import (NOT_JSON, REDACTED, decoded, documented_media, is_json_type, is_secret,
+from clientsmith.problems import escape_pointer_token
+from clientsmith.spec.resolve import lookup
+from clientsmith.verify.bodies import (NOT_JSON, REDACTED, decoded, documented_media, is_json_type, is_secret,
                                      media_type, parse_json, redact)
-from generator.verify.matcher import OperationRef
-from generator.verify.schemas import READ, WRITE, SchemaChecker, SchemaFinding
-from generator.verify.traffic import Interaction
+from clientsmith.verify.matcher import OperationRef
+from clientsmith.verify.schemas import READ, WRITE, SchemaChecker, SchemaFinding
+from clientsmith.verify.traffic import Interaction
 
 MISMATCH, UNDOCUMENTED = "mismatch", "undocumented"
 # Request headers every HTTP client, browser or proxy sends: not the API's parameters.

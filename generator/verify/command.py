@@ -5,15 +5,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from generator.config import ConfigError
-from generator.problems import SpecError
-from generator.spec.merge import MergedSpec, load_spec
-from generator.spec.overlay import apply_overlays
-from generator.spec.resolve import Resolver
-from generator.verify.overlay import overlay_text
-from generator.verify.report import render
-from generator.verify.run import verify
-from generator.verify.traffic import read_traffic
+from clientsmith.config import ConfigError
+from clientsmith.problems import SpecError
+from clientsmith.spec.merge import MergedSpec, load_spec
+from clientsmith.spec.overlay import apply_overlays
+from clientsmith.spec.resolve import Resolver
+from clientsmith.verify.overlay import overlay_text
+from clientsmith.verify.report import render
+from clientsmith.verify.run import verify
+from clientsmith.verify.traffic import read_traffic
 
 
 def run_verify(specs: list[tuple[Path, tuple[Path, ...]]], base: Path, traffic: list[Path], fmt: str, fail_on: str | None,

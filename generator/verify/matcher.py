@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator.problems import escape_pointer_token
-from generator.spec.merge import HTTP_METHODS
+from clientsmith.problems import escape_pointer_token
+from clientsmith.spec.merge import HTTP_METHODS
 
 MATCHED, UNDOCUMENTED, OTHER_HOST, STATIC = "matched", "undocumented", "other host", "static file"
 _STATIC_SUFFIXES = (".js", ".mjs", ".css", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".avif",

@@ -10,11 +10,11 @@ from typing import Any
 
 import yaml
 
-from generator.problems import split_pointer
-from generator.spec.resolve import lookup
-from generator.verify.bodies import shown
-from generator.verify.report import Finding, Report
-from generator.verify.schemas import infer_schema, merge_inferred
+from clientsmith.problems import split_pointer
+from clientsmith.spec.resolve import lookup
+from clientsmith.verify.bodies import shown
+from clientsmith.verify.report import Finding, Report
+from clientsmith.verify.schemas import infer_schema, merge_inferred
 
 _SHORTHAND = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 

@@ -7,8 +7,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.verify.bodies import shown
-from generator.verify.checker import MISMATCH, Observation
+from clientsmith.verify.bodies import shown
+from clientsmith.verify.checker import MISMATCH, Observation
 
 FORMATS = ("text", "json")
 _SHOWN_VALUES, _SHOWN_SOURCES, _KEPT_VALUES = 5, 3, 200

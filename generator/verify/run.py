@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from generator.spec.merge import MergedSpec
-from generator.verify.bodies import REDACTED, is_secret, media_type
-from generator.verify.checker import UNDOCUMENTED, Checker, Observation
-from generator.verify.matcher import MATCHED, Matcher
-from generator.verify.report import Finding, Report, sort_key
-from generator.verify.traffic import Interaction
+from clientsmith.spec.merge import MergedSpec
+from clientsmith.verify.bodies import REDACTED, is_secret, media_type
+from clientsmith.verify.checker import UNDOCUMENTED, Checker, Observation
+from clientsmith.verify.matcher import MATCHED, Matcher
+from clientsmith.verify.report import Finding, Report, sort_key
+from clientsmith.verify.traffic import Interaction
 
 REDIRECT, NO_RESPONSE = "redirect", "no response"
 

@@ -11,8 +11,8 @@ from typing import Any, Iterator
 from jsonschema.exceptions import UnknownType
 from referencing.exceptions import Unresolvable
 
-from generator.problems import escape_pointer_token, pointer, split_pointer
-from generator.spec.resolve import lookup, through_refs
+from clientsmith.problems import escape_pointer_token, pointer, split_pointer
+from clientsmith.spec.resolve import lookup, through_refs
 
 READ, WRITE = "read", "write"  # a response (readOnly allowed), a request (writeOnly allowed)
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})$")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.problems import ERROR, WARNING, Problem, SpecError
-from generator.spec.bundle import display_path
-from generator.spec.loader import LoadedFile, load_file
+from clientsmith.problems import ERROR, WARNING, Problem, SpecError
+from clientsmith.spec.bundle import display_path
+from clientsmith.spec.loader import LoadedFile, load_file
 
 TRAFFIC_SUFFIXES = (".har", ".yaml", ".yml", ".json")
 Headers = tuple[tuple[str, str], ...]
@@ -60,8 +60,8 @@ def traffic_files(paths: list[Path]) -> list[tuple[Path, bool]]:
 def read_traffic(paths: list[Path], base: Path) -> tuple[list[Interaction], list[Problem]]:
     """Every interaction of every file, and warnings. A file named that is in no known format is a located
     error; one found in a folder is left out with a warning (folders of cassettes hold other files too)."""
-    from generator.verify.cassettes import is_cassette, read_cassette
-    from generator.verify.har import is_har, read_har
+    from clientsmith.verify.cassettes import is_cassette, read_cassette
+    from clientsmith.verify.har import is_har, read_har
 
     interactions: list[Interaction] = []
     problems: list[Problem] = []
