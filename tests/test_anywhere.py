@@ -76,7 +76,7 @@ def test_a_missing_spec_is_a_file_system_error(tmp_path: Path) -> None:
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    command = f"{sys.executable} -m generator ir {FIXTURES / 'vault.yaml'} | head -n 1"
+    command = f"{sys.executable} -m clientsmith ir {FIXTURES / 'vault.yaml'} | head -n 1"
     result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, env=env,
                             cwd=tmp_path, timeout=300)
     assert result.stdout == "{\n"
