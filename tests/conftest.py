@@ -13,6 +13,9 @@ from loopback import LoopbackServer
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# What generating each spec gave, by the spec's resolved path, as tests that generate record it ("ok",
+# "refused: ...", "internal error: ..."): tests/test_sweep.py reads it rather than generating again.
+OUTCOMES: dict[Path, str] = {}
 
 
 def require_shared(path: Path) -> Path:

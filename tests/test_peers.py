@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, OUTCOMES, SHARED
 
 from clientsmith.cli import main
 from clientsmith.spec.merge import HTTP_METHODS, load_spec
@@ -128,6 +128,9 @@ def check_document(name: str, spec: Path, clients: dict[str, Path], capsys: pyte
     code = main(["generate", "--lenient", "--no-cache", "--spec", str(spec), "--package", package,
                  "--output", str(out)])
     err = capsys.readouterr().err
+    first = next((line for line in err.splitlines() if ": warning: " not in line), "")
+    OUTCOMES[spec.resolve()] = ("ok" if code == 0 else f"internal error: {err}" if code == 3 or "Traceback" in err
+                                else f"refused: {first}" if LOCATED.match(first) else f"refused, not located: {first}")
     assert "internal error" not in err and "Traceback" not in err, err
     if name in EXPECTED_REFUSALS:
         errors = [line for line in err.splitlines() if LOCATED.match(line) and ": warning: " not in line]
