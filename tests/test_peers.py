@@ -173,12 +173,18 @@ def test_every_peer_client_imports_and_is_mypy_strict_clean(clients, tmp_path, c
     assert check.returncode == 0, check.stdout[-4000:]
 
 
-def test_generator_only_options_are_ignored_not_imported(tmp_path):
+def test_generator_only_options_are_ignored_not_imported(tmp_path, capsys):
     """customTypePath, customBasePath, x-python-type and x-python-import name modules of a
-    datamodel-code-generator user's project: a client keeps each field's schema type and its own base."""
+    datamodel-code-generator user's project: a client keeps each field's schema type and its own base,
+    and the user is told where each option is ignored."""
     out = tmp_path / "out"
     assert main(["generate", "--no-cache", "--spec", str(SHAPES / "generator_options.yaml"), "--package", "opts",
                  "--output", str(out)]) == 0
+    warned = [line.split(": warning: ")[0].split(": ", 1)[1] for line in capsys.readouterr().err.splitlines()
+              if ": warning: " in line and "datamodel-code-generator" in line]
+    assert warned == ["/components/schemas/Pet/customBasePath", "/components/schemas/Pet/properties/id/customTypePath",
+                      "/components/schemas/Pet/properties/name/x-python-type",
+                      "/components/schemas/Pet/properties/born/x-python-import"]
     models = (out / "opts" / "models.py").read_text(encoding="utf-8")
     assert "myproject" not in models
     tree = ast.parse(models)

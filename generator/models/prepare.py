@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clientsmith.spec.generator_options import is_generator_option
 from clientsmith.spec.merge import HTTP_METHODS
 
 _PRIMITIVE_TYPES: dict[str, tuple[type, ...]] = {
@@ -13,10 +14,6 @@ _PRIMITIVE_TYPES: dict[str, tuple[type, ...]] = {
     "number": (int, float),
     "string": (str,),
 }
-# Options of datamodel-code-generator written into a schema: each names a Python module of the user's
-# project (a field's type, a base class), which a generated package, depending on httpx and pydantic
-# alone, cannot import. They are ignored: the field keeps its schema's type, the class the package's base.
-GENERATOR_ONLY_KEYWORDS = ("customTypePath", "customBasePath", "x-python-type", "x-python-import")
 
 
 def prepare_for_models(document: dict[str, Any]) -> dict[str, Any]:
@@ -27,7 +24,8 @@ def prepare_for_models(document: dict[str, Any]) -> dict[str, Any]:
       ("false" for a boolean) or else dropped (`clientsmith validate` reports these);
     - an `allOf` with a `false` member (or a ref to a `false` component) made `false`, which it is: the
       generator refuses such an `allOf` but takes `false`;
-    - the generator's own options (GENERATOR_ONLY_KEYWORDS) dropped;
+    - the generator's own options (spec/generator_options.py) dropped: they name modules of its user's
+      project, which a generated package cannot import;
     - an operationId for every operation, and `paths` where a 3.1 document has none.
     """
     components = document.get("components")
@@ -52,8 +50,8 @@ class _Settler:
         changed = {key: self.settle(value) for key, value in node.items()}
         if node.get("nullable") is False:
             del changed["nullable"]
-        for keyword in GENERATOR_ONLY_KEYWORDS:
-            if isinstance(node.get(keyword), (str, list)) or keyword == "x-python-import" and isinstance(node.get(keyword), dict):
+        for keyword, value in node.items():
+            if is_generator_option(keyword, value):
                 del changed[keyword]
         kind = node.get("type")
         if "default" in node and isinstance(kind, str) and kind in _PRIMITIVE_TYPES:

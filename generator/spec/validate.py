@@ -6,6 +6,7 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from clientsmith.spec.generator_options import generator_option_warnings
 from clientsmith.spec.merge import HTTP_METHODS, MergedSpec
 from clientsmith.naming import snake_case
 from clientsmith.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
@@ -170,9 +171,10 @@ def iter_operations(document: dict[str, Any]):
 
 
 def _generator_problems(spec: MergedSpec) -> list[Problem]:
-    """What a valid spec can still get wrong for a client: ids that clash, path params not declared."""
+    """What a valid spec can still get wrong for a client: ids that clash, path params not declared; and
+    the options of another generator it ignores."""
     resolver = Resolver(spec)
-    problems: list[Problem] = []
+    problems: list[Problem] = generator_option_warnings(spec)
     seen_ids: dict[str, str] = {}
     seen_methods: dict[tuple[str, str], str] = {}
     for path, method, operation, op_ptr in iter_operations(spec.document):
