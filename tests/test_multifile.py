@@ -282,3 +282,36 @@ def test_redocly_layout_whole_maps_and_markdown_descriptions(tmp_path, capsys):
     assert main(["validate", str(tree / "openapi.yaml")]) == 1
     err = "".join(capsys.readouterr())
     assert "Pet.yaml:2: /description/$ref: $ref '../../../outside.md' leads outside the spec's folder" in err
+
+
+def test_redocly_layout_lists_and_nested_index_files(tmp_path, capsys):
+    """`tags`, `servers` and an operation's `parameters` as refs to files holding the list; an index file
+    that is a ref to another index (followed), and index files referring to each other in a loop (refused,
+    located in the file that closes it)."""
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "redocly", tree)
+    root = tree / "openapi.yaml"
+    text = root.read_text()
+    text = text.replace("servers:\n  - url: https://pets.example\n", "servers:\n  $ref: ./servers.yaml\n")
+    text = text.replace("tags:\n  - name: pets\n    description:\n      $ref: ./descriptions/pets-tag.md\n",
+                        "tags:\n  $ref: ./tags.yaml\n")
+    root.write_text(text)
+    (tree / "servers.yaml").write_text("- url: https://pets.example\n- url: https://eu.pets.example\n")
+    (tree / "tags.yaml").write_text("- name: pets\n  description:\n    $ref: ./descriptions/pets-tag.md\n")
+    (tree / "paths" / "_index.yaml").rename(tree / "paths" / "_all.yaml")
+    (tree / "paths" / "_index.yaml").write_text("$ref: ./_all.yaml\n")
+    document = bundle(root, tmp_path / "bundled.yaml")
+    assert document["servers"] == [{"url": "https://pets.example"}, {"url": "https://eu.pets.example"}]
+    assert document["tags"] == [{"name": "pets", "description": "Everything about pets.\n"}]
+    assert sorted(document["paths"]) == ["/pets", "/pets/{petId}"]
+    out = tmp_path / "out"
+    assert main(["generate", "--no-cache", "--spec", str(root), "--package", "shop", "--output", str(out)]) == 0
+    assert "https://eu.pets.example" in (out / "shop" / "_client.py").read_text()  # the servers offered
+    (tree / "paths" / "_all.yaml").write_text("$ref: ./_index.yaml\n")
+    (tree / "tags.yaml").write_text("- $ref: ./missing.yaml\n")
+    capsys.readouterr()
+    assert main(["validate", str(root)]) == 1
+    err = "".join(capsys.readouterr())
+    assert "paths/_all.yaml:1: /$ref: $ref './_index.yaml' refers back to itself through other files" in err
+    assert "tags.yaml:1: /0/$ref: $ref './missing.yaml': no such file" in err
+    assert "Traceback" not in err and "internal error" not in err

@@ -19,6 +19,7 @@ from urllib.parse import unquote, urljoin
 
 from clientsmith.cache import Cache
 from clientsmith.problems import Problem, SpecError, escape_pointer_token, split_pointer
+from clientsmith.spec.bundle_index import WholeRefs
 from clientsmith.spec.bundle_names import base_name, free_name, rename_refs
 from clientsmith.spec.loader import LoadedFile, is_text_file, load_file
 from clientsmith.spec.structure import DATA_KINDS, GUESS, SECTION, STRUCTURE
@@ -53,7 +54,7 @@ def file_refs(loaded: LoadedFile) -> set[Path]:
     return found
 
 
-class Bundler:
+class Bundler(WholeRefs):
     """Rewrites file refs of fragments in place to `#/components/...` refs; collects what they point at."""
 
     def __init__(self, root: Path, fragments: list[LoadedFile], base: Path, cache: Cache | None,
@@ -109,58 +110,20 @@ class Bundler:
             if kind != "data" and _text_ref(value):  # a description kept in a Markdown file: its text
                 node[key] = self._text(value["$ref"], file, f"{here_file}/$ref")
                 continue
-            if shape in ("map", "list") and isinstance(value, dict) and isinstance(value.get("$ref"), str) \
-                    and kind != "data":  # a ref standing for a whole map or list (Redocly's `_index.yaml`)
-                self._whole(node, key, shape, child, file, here_file, here_doc)
-                continue
+            if isinstance(value, dict) and isinstance(value.get("$ref"), str) and kind != "data":
+                # a ref standing for a whole map or list (Redocly's `_index.yaml`, a list of tags or servers)
+                stands_for = shape if shape in ("map", "list") else self._stands_for_list(value, child, file, here_file)
+                if stands_for == "reported":  # its problem is said; nothing to walk
+                    continue
+                if stands_for in ("map", "list"):
+                    self._whole(node, key, stands_for, child, file, here_file, here_doc)
+                    continue
             if shape == "map" and isinstance(value, dict):
                 for name, item in value.items():
                     t = escape_pointer_token(name)
                     self._walk(item, child, file, f"{here_file}/{t}", f"{here_doc}/{t}")
             elif shape == "list" and isinstance(value, list) or shape in ("one", "one|list"):
                 self._walk(value, child, file, here_file, here_doc)
-
-    def _whole(self, node: dict[str, Any], key: str, shape: str, child: str, file: LoadedFile, here_file: str,
-               here_doc: str) -> None:
-        """Replace `node[key]`, a ref in place of a map or list, with a copy of its target (the ref's
-        siblings added to a map), then walk each entry from the file it came from."""
-        holder = node[key]
-        ref_ptr = f"{here_file}/$ref"
-        target = self._target(holder["$ref"], file, ref_ptr)
-        if target is None:
-            node[key] = {} if shape == "map" else []  # the problem is reported; the rest is still checked
-            return
-        target_file, pointer_in = target
-        value = lookup(target_file.data, pointer_in)
-        wanted = dict if shape == "map" else list
-        identity = (self._identity(target_file), pointer_in)
-        if not isinstance(value, wanted) or identity in self.inlining:
-            self.out.problems.append(self._problem(file, ref_ptr, (
-                f"$ref {holder['$ref']!r} refers back to itself through other files" if identity in self.inlining
-                else f"$ref {holder['$ref']!r} stands for a {'map' if wanted is dict else 'list'}: "
-                     f"its target is not one")))
-            node[key] = {} if shape == "map" else []
-            return
-        content = copy.deepcopy(value)
-        if isinstance(content, dict):
-            content.update((name, item) for name, item in holder.items() if name != "$ref")
-        node[key] = content
-        self.out.origins[here_doc] = (target_file, pointer_in)
-        self.inlining.append(identity)
-        try:
-            entries = content.items() if isinstance(content, dict) else enumerate(content)
-            for name, item in list(entries):
-                t = escape_pointer_token(name)
-                source = (target_file, f"{pointer_in}/{t}") if name in value or isinstance(value, list) \
-                    else (file, f"{here_file}/{t}")
-                self._walk(item, child, source[0], source[1], f"{here_doc}/{t}")
-        finally:
-            self.inlining.pop()
-
-    def _text(self, ref: str, file: LoadedFile, ref_ptr: str) -> Any:
-        """The text of the file a ref names (where a string is expected); the ref itself after a problem."""
-        target = self._target(ref, file, ref_ptr)
-        return target[0].data if target is not None else {"$ref": ref, UNRESOLVED: True}
 
     def _child(self, kind: str, key: str) -> tuple[str, str]:
         if kind in ("callback", "content"):
