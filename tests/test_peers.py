@@ -61,7 +61,7 @@ EXPECTED_REFUSALS = {
     # a path parameter the operation never declares: no method signature can be right
     "dmcg/content_in_parameters.yaml": "is not declared",
     # two schemas each inheriting from the other: no class hierarchy expresses that
-    "shapes/allof_cycle.yaml": "Generated model inheritance cycle",
+    "shapes/allof_cycle.yaml": "schemas extending each other through `allOf` in a ring (Request -> Response -> Request)",
 }
 LOCATED = re.compile(r"^[^:]+:\d+: (/\S*): ")
 
@@ -207,3 +207,29 @@ def test_querystring_parameter_sends_its_fields_as_query_pairs(tmp_path, server)
     with qs.Client(base_url=server.url) as client:
         client.events.list_events(querystring={"status": "open", "page": 2})
     assert server.requests[0].query == [("status", "open"), ("page", "2")]
+
+
+def test_allof_rings_are_refused_where_they_close(tmp_path, capsys):
+    """Schemas extending each other through `allOf` cannot be classes: each ring is one located error, at
+    the `$ref` that closes it; a ring longer than Python's recursion limit is found too."""
+    from clientsmith.spec.allof_cycles import allof_rings
+
+    spec = tmp_path / "rings.yaml"
+    spec.write_text('openapi: 3.0.3\ninfo: {title: t, version: "1"}\npaths: {}\ncomponents:\n  schemas:\n'
+                    '    A: {allOf: [{$ref: "#/components/schemas/A"}]}\n'
+                    '    B: {allOf: [{$ref: "#/components/schemas/C"}]}\n'
+                    '    C: {allOf: [{type: object}, {$ref: "#/components/schemas/D"}]}\n'
+                    '    D: {allOf: [{$ref: "#/components/schemas/B"}]}\n'
+                    '    E: {allOf: [{$ref: "#/components/schemas/B"}]}\n')
+    assert main(["generate", "--lenient", "--no-cache", "--spec", str(spec), "--package", "rings",
+                 "--output", str(tmp_path / "out")]) == 1
+    errors = [line.split(": ", 2)[1:] for line in capsys.readouterr().err.splitlines()]
+    assert [pointer for pointer, _ in errors] == ["/components/schemas/A/allOf/0/$ref",
+                                                  "/components/schemas/D/allOf/0/$ref"]
+    assert "(B -> C -> D -> B)" in errors[1][1]
+    assert not (tmp_path / "out").exists()
+    count = sys.getrecursionlimit() * 2
+    long_ring = {"components": {"schemas": {f"S{i}": {"allOf": [{"$ref": f"#/components/schemas/S{(i + 1) % count}"}]}
+                                            for i in range(count)}}}
+    assert [(where, len(ring)) for where, ring in allof_rings(long_ring)] == [
+        (f"/components/schemas/S{count - 1}/allOf/0/$ref", count + 1)]

@@ -6,6 +6,7 @@ import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
+from clientsmith.spec.allof_cycles import allof_ring_messages
 from clientsmith.spec.generator_options import generator_option_warnings
 from clientsmith.spec.merge import HTTP_METHODS, MergedSpec
 from clientsmith.naming import snake_case
@@ -175,6 +176,7 @@ def _generator_problems(spec: MergedSpec) -> list[Problem]:
     the options of another generator it ignores."""
     resolver = Resolver(spec)
     problems: list[Problem] = generator_option_warnings(spec)
+    problems += [spec.problem(where, message) for where, message in allof_ring_messages(spec.document)]
     seen_ids: dict[str, str] = {}
     seen_methods: dict[tuple[str, str], str] = {}
     for path, method, operation, op_ptr in iter_operations(spec.document):
