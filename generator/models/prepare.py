@@ -28,13 +28,15 @@ def prepare_for_models(document: dict[str, Any]) -> dict[str, Any]:
     - an `allOf` with a `false` member (or a ref to a `false` component) made `false`, which it is: the
       generator refuses such an `allOf` but takes `false`;
     - the generator's own options (GENERATOR_ONLY_KEYWORDS) dropped;
-    - an operationId for every operation, and `paths` where a 3.1 document has none.
+    - an operationId for every operation, and `paths` where a 3.1 document has none;
+    - a 3.0 document's `x-webhooks` given as `webhooks`, and each webhook an operationId (`<name> webhook`):
+      payload models are made from there and named after it.
     """
     components = document.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
     never = {f"#/components/schemas/{name}" for name, schema in (schemas.items() if isinstance(schemas, dict) else ())
              if schema is False}
-    return _with_operation_ids(_Settler(never).settle(document))
+    return _with_webhook_ids(_with_operation_ids(_Settler(never).settle(document)))
 
 
 class _Settler:
@@ -105,3 +107,26 @@ def _with_operation_ids(document: dict[str, Any]) -> dict[str, Any]:
                     for method, op in item.items()}
         fixed[path] = item
     return {**document, "paths": fixed}
+
+
+def has_webhooks(document: dict[str, Any]) -> bool:
+    """The document as `prepare_for_models` made it has webhooks to make payload models of."""
+    return isinstance(document.get("webhooks"), dict) and bool(document["webhooks"])
+
+
+def _with_webhook_ids(document: dict[str, Any]) -> dict[str, Any]:
+    webhooks = document.get("webhooks")
+    if not isinstance(webhooks, dict) and isinstance(document.get("x-webhooks"), dict):
+        webhooks = document["x-webhooks"]
+    if not isinstance(webhooks, dict):
+        return document
+    fixed: dict[str, Any] = {}
+    for name, item in webhooks.items():
+        if not isinstance(name, str) or name.startswith("x-"):
+            continue
+        if isinstance(item, dict):
+            item = {method: {**op, "operationId": f"{name} webhook"}
+                    if isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId") else op
+                    for method, op in item.items()}
+        fixed[name] = item
+    return {**document, "webhooks": fixed}
