@@ -67,6 +67,11 @@ def configured_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "out"
 
 
+@pytest.fixture(scope="module")
+def untagged_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _generate(tmp_path_factory, "untagged-3.1.yaml", "signup_events")
+
+
 @pytest.fixture
 def incidents(incidents_out):
     package = import_generated(incidents_out, "incident_events")
@@ -232,6 +237,25 @@ def test_generated_readme_example_handles_a_signed_delivery(incidents_out, incid
     assert namespace["handle"](CREATED.encode(), {**signed, "webhook-timestamp": "1"}) == 400
 
 
+def test_payloads_without_a_telling_property_are_tried_in_turn(untagged_out, caplog):
+    package = import_generated(untagged_out, "signup_events")
+    import signup_events.webhooks as webhooks
+
+    assert webhooks.DISCRIMINATOR == ""
+    signup = webhooks.parse(json.dumps({"email": "ada@example.com", "plan": "team"}))
+    assert isinstance(signup, webhooks.EVENTS["signup"]) and signup.plan == "team"
+    imported = webhooks.parse(json.dumps([{"id": 1, "name": "Ada"}, {"id": 2, "name": "Grace"}]))
+    assert [type(u) for u in imported] == [package.models.User] * 2 and imported[1].name == "Grace"
+    with caplog.at_level(logging.WARNING, logger="signup_events"):
+        assert webhooks.parse(json.dumps({"plan": "free"})) == {"plan": "free"}
+    assert "matches no event of the spec: " in caplog.text and "email: Field required" in caplog.text
+    with pytest.raises(webhooks.WebhookEventError):
+        webhooks.parse(json.dumps({"plan": "free"}), strict=True)
+    with pytest.raises(webhooks.WebhookEventError, match="not JSON"):
+        webhooks.parse(b"")
+    assert "ping" in webhooks.EVENTS  # listed, though its delivery has no body to type
+
+
 # -- other HMAC schemes -----------------------------------------------------------------------------
 
 
@@ -300,7 +324,7 @@ def test_every_hmac_variant(alerts, encoding, prefix, payload):
 # -- generated code and commands --------------------------------------------------------------------
 
 
-def test_packages_with_webhooks_pass_mypy_strict(incidents_out, alerts_out, tmp_path):
+def test_packages_with_webhooks_pass_mypy_strict(incidents_out, alerts_out, untagged_out, tmp_path):
     usage = incidents_out / "use_webhooks.py"
     usage.write_text(textwrap.dedent("""\
         from incident_events import Client
@@ -315,7 +339,8 @@ def test_packages_with_webhooks_pass_mypy_strict(incidents_out, alerts_out, tmp_
             other: WebhookEvent | dict[str, object] = Client(base_url="http://x").webhooks.parse(body)
             return str(other)
         """))
-    for out, names in ((incidents_out, ["incident_events", "use_webhooks.py"]), (alerts_out, ["alert_events"])):
+    for out, names in ((incidents_out, ["incident_events", "use_webhooks.py"]), (alerts_out, ["alert_events"]),
+                       (untagged_out, ["signup_events"])):
         check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), *names],
                                cwd=out, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr

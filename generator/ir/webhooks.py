@@ -3,17 +3,19 @@ typed by its JSON payload's model, and the property whose constant value tells t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from clientsmith.config import SignatureConfig
 from clientsmith.ir.media import is_json_media
 from clientsmith.ir.nodes import WebhookEvent, Webhooks
-from clientsmith.ir.schema_types import SchemaTyper, child, split_union
+from clientsmith.ir.schema_types import SchemaTyper, child
 from clientsmith.ir.webhook_signature import read_signature
 from clientsmith.spec.merge import HTTP_METHODS, MergedSpec
 from clientsmith.spec.resolve import Resolver
 
 SECTIONS = ("webhooks", "x-webhooks")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the names an annotation uses (`list[Alert] | None`)
 # Models are made from `webhooks` alone: a 3.0 document's `x-webhooks` is given to them under that name.
 MODELS_SECTION = "webhooks"
 # Properties that name an event, most telling first; any other constant property may do after them.
@@ -55,7 +57,7 @@ def read_webhooks(spec: MergedSpec, resolver: Resolver, typer: SchemaTyper,
     discriminator, values = _discriminator(resolver, schemas)
     if discriminator:
         events = [WebhookEvent(**{**e.__dict__, "discriminator_value": v}) for e, v in zip(events, values)]
-    names = {part for e in events for part in split_union(e.type)}
+    names = {name for e in events for name in _NAME.findall(e.type)}
     return Webhooks(
         source=section, events=tuple(events), discriminator=discriminator, signature=read_signature(spec, signature),
         model_imports=tuple(sorted(n for n in names if n in typer.kind_by_class)),
