@@ -371,6 +371,8 @@ def test_bad_signature_config_is_a_located_error_and_writes_nothing(tmp_path, ca
     assert "pyproject.toml:8: /tool/clientsmith/clients/0/webhook_signature/encoding: must be one of hex, base64, not 'hexx'" in err
     assert "/tool/clientsmith/clients/0/webhook_signature/payload: signing the timestamp needs timestamp_header" in err
     assert "Traceback" not in err and not (tmp_path / "out").exists()
+    assert main(["validate"]) == 1  # `validate` of the configured clients finds it too
+    assert "pyproject.toml:8: /tool/clientsmith/clients/0/webhook_signature/encoding" in capsys.readouterr().out
 
 
 def test_bad_signature_extension_is_located_in_the_spec(tmp_path, capsys):
@@ -382,6 +384,8 @@ def test_bad_signature_extension_is_located_in_the_spec(tmp_path, capsys):
     line = text.splitlines().index("  encoding: 16") + 1
     assert f"alerts.yaml:{line}: /x-webhook-signature/encoding: must be a string, not 16" in err
     assert not (tmp_path / "out").exists()
+    assert main(["validate", str(spec)]) == 1
+    assert f"alerts.yaml:{line}: /x-webhook-signature/encoding: must be a string, not 16" in capsys.readouterr().out
 
 
 def test_ir_and_diff_take_specs_with_webhooks(capsys, tmp_path):
@@ -398,3 +402,7 @@ def test_ir_and_diff_take_specs_with_webhooks(capsys, tmp_path):
     report = capsys.readouterr()
     assert "field-retyped: models.IncidentCreatedData.severity: str (was int" in report.out  # a payload model's field
     assert "Traceback" not in report.err
+    out = tmp_path / "out"
+    for version in (spec, changed):  # regenerating prints the change report
+        assert main(["generate", "--spec", str(version), "--package", "incident_events", "--output", str(out)]) == 0
+    assert "1 breaking" in capsys.readouterr().out

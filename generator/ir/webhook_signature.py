@@ -90,3 +90,12 @@ def _described(value: Any, where: _Where, source: str) -> WebhookSignature:
         payload=texts["payload"], timestamp_header=texts["timestamp_header"], id_header="",
         algorithm=texts["algorithm"], tolerance=tolerance, secret_prefix="", source=source,
     )
+
+
+def signature_problems(spec: MergedSpec, configured: SignatureConfig | None) -> list[Problem]:
+    """What `read_signature` finds wrong (for `clientsmith validate`), without raising."""
+    try:
+        read_signature(spec, configured)
+    except SpecError as exc:
+        return list(exc.problems)
+    return []
