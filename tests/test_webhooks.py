@@ -169,6 +169,12 @@ def test_several_signatures_and_several_secrets(incidents):
         webhooks.Webhooks(SECRET).verify(CREATED, {**_standard_headers(CREATED), "webhook-signature": value}, now=NOW)
     assert "2 signature(s) checked against 1 secret(s)" in _failure(
         webhooks, CREATED, {**_standard_headers(CREATED), "webhook-signature": f"{forged} v2,abc {forged}"}, now=NOW)
+    import httpx  # a header sent twice, as a framework's headers object gives it: the values joined by ", "
+
+    twice = httpx.Headers([(k, v) for k, v in _standard_headers(CREATED).items() if k != "webhook-signature"]
+                          + [("webhook-signature", good), ("webhook-signature", forged)])
+    assert twice["webhook-signature"] == f"{good}, {forged}"
+    webhooks.Webhooks(SECRET).verify(CREATED, twice, now=NOW)
     rotated = webhooks.Webhooks([OTHER_SECRET, SECRET])
     rotated.verify(CREATED, _standard_headers(CREATED, secret=SECRET), now=NOW)
     rotated.verify(CREATED, _standard_headers(CREATED, secret=OTHER_SECRET), now=NOW)
@@ -344,6 +350,15 @@ def test_packages_with_webhooks_pass_mypy_strict(incidents_out, alerts_out, unta
         check = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "mypy"), *names],
                                cwd=out, capture_output=True, text=True)
         assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_packages_with_webhooks_import_only_httpx_pydantic_and_the_standard_library(incidents_out, alerts_out):
+    from test_standalone import ALLOWED_TOP_LEVEL, imported_modules
+
+    for out, package in ((incidents_out, "incident_events"), (alerts_out, "alert_events")):
+        assert imported_modules(out / package) - ALLOWED_TOP_LEVEL == set()
+    source = (incidents_out / "incident_events" / "_webhook_signatures.py").read_text()
+    assert "hmac.compare_digest" in source and "import httpx" not in source and "pydantic" not in source
 
 
 def test_packages_without_webhooks_have_no_webhook_modules():
