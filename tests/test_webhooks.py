@@ -390,6 +390,26 @@ def test_bad_signature_config_is_a_located_error_and_writes_nothing(tmp_path, ca
     assert "pyproject.toml:8: /tool/clientsmith/clients/0/webhook_signature/encoding" in capsys.readouterr().out
 
 
+def test_signature_table_for_every_client_is_located_at_its_header(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = FIXTURES / "webhooks" / "incidents-3.1.yaml"
+    (tmp_path / "pyproject.toml").write_text(textwrap.dedent(f"""\
+        [[tool.clientsmith.clients]]
+        spec = "{spec.as_posix()}"
+        package = "table_events"
+        output = "out"
+
+        [tool.clientsmith.webhook_signature]
+        scheme = "standard"
+        prefix = "v2,"
+        tolerance = 0
+        """))
+    assert main(["validate"]) == 1
+    out = capsys.readouterr().out
+    assert "pyproject.toml:6: /tool/clientsmith/webhook_signature/prefix: the standard scheme fixes" in out
+    assert "pyproject.toml:6: /tool/clientsmith/webhook_signature/tolerance: must be a positive number" in out
+
+
 def test_bad_signature_extension_is_located_in_the_spec(tmp_path, capsys):
     text = (FIXTURES / "webhooks" / "alerts-3.0.yaml").read_text().replace("encoding: hex", "encoding: 16")
     spec = tmp_path / "alerts.yaml"
