@@ -252,6 +252,8 @@ def test_payloads_without_a_telling_property_are_tried_in_turn(untagged_out, cap
     assert isinstance(signup, webhooks.EVENTS["signup"]) and signup.plan == "team"
     imported = webhooks.parse(json.dumps([{"id": 1, "name": "Ada"}, {"id": 2, "name": "Grace"}]))
     assert [type(u) for u in imported] == [package.models.User] * 2 and imported[1].name == "Grace"
+    deleted = webhooks.parse(json.dumps({"deleted_ids": [1, 2]}))  # its path item is a $ref
+    assert isinstance(deleted, webhooks.EVENTS["users.deleted"]) and deleted.deleted_ids == [1, 2]
     with caplog.at_level(logging.WARNING, logger="signup_events"):
         assert webhooks.parse(json.dumps({"plan": "free"})) == {"plan": "free"}
     assert "matches no event of the spec: " in caplog.text and "email: Field required" in caplog.text

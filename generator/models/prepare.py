@@ -124,9 +124,22 @@ def _with_webhook_ids(document: dict[str, Any]) -> dict[str, Any]:
     for name, item in webhooks.items():
         if not isinstance(name, str) or name.startswith("x-"):
             continue
+        item = _local_path_item(document, item)
         if isinstance(item, dict):
             item = {method: {**op, "operationId": f"{name} webhook"}
                     if isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId") else op
                     for method, op in item.items()}
         fixed[name] = item
     return {**document, "webhooks": fixed}
+
+
+def _local_path_item(document: dict[str, Any], item: Any) -> Any:
+    """A webhook's path item, its `$ref` (to `components/pathItems`) followed: the operations need ids
+    where the generator reads them, and their payload models are named after the webhook."""
+    seen = 0
+    while isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/") and seen < 10:
+        node: Any = document
+        for token in item["$ref"][2:].split("/"):
+            node = node.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
+        item, seen = node, seen + 1
+    return item
