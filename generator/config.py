@@ -114,27 +114,25 @@ def _signature_lines(pyproject: Path) -> dict[int | None, int]:
     """The line of `webhook_signature` in [tool.clientsmith] (key None) and in each client's table (its
     index): tomllib keeps no positions, so the key is found by reading the tables' headers."""
     found: dict[int | None, int] = {}
-    table: int | None | str = ""
+    table: int | None = None  # the table being read: a client's index, or None for [tool.clientsmith]
+    reading = False  # inside one of those tables
     clients = -1
     for number, text in enumerate(pyproject.read_text(encoding="utf-8").splitlines(), 1):
         line = text.strip()
         if line.startswith("["):
             header = line.strip("[] ").replace(" ", "")
+            reading = False
             if header == "tool.clientsmith.clients" and line.startswith("[["):
                 clients += 1
-                table = clients
+                table, reading = clients, True
             elif header == "tool.clientsmith":
-                table = None
+                table, reading = None, True
             elif header == f"tool.clientsmith.{SIGNATURE_KEY}":
                 found.setdefault(None, number)
-                table = ""
             elif header == f"tool.clientsmith.clients.{SIGNATURE_KEY}":
                 found.setdefault(clients, number)
-                table = ""
-            else:
-                table = ""
-        elif table != "" and line.split("=", 1)[0].strip() == SIGNATURE_KEY:
-            found.setdefault(table, number)  # type: ignore[arg-type]
+        elif reading and line.split("=", 1)[0].strip() == SIGNATURE_KEY:
+            found.setdefault(table, number)
     return found
 
 
