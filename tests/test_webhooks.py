@@ -222,7 +222,7 @@ def test_client_webhooks_and_strictness(incidents, caplog):
         webhooks.parse(json.dumps({"type": "incident.created", "data": {"id": 5}}), strict=True)
 
 
-async def test_async_client_has_the_same_helper(incidents):
+async def test_async_client_has_webhooks_too(incidents):
     async with incidents.AsyncClient(base_url="http://127.0.0.1:9") as client:
         event = client.webhooks.unwrap(CREATED, _standard_headers(CREATED), secret=SECRET, now=NOW)
     assert isinstance(event, incidents.models.IncidentCreated)

@@ -220,7 +220,7 @@ class IRBuilder:
         # Attributes and methods the client classes have: a resource must not shadow them.
         taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "request", "request_events", "with_raw_response", "with_options"}
         if webhooks_section(self.document) is not None:
-            taken_attributes.add("webhooks")  # the client's webhook helper
+            taken_attributes.add("webhooks")  # the client's `webhooks` (verify and parse deliveries)
         model_names = set(self.models.kind_by_class)
         # Resource classes share modules with model imports and the client classes: keep them apart.
         taken_classes: set[str] = model_names | {"Client", "AsyncClient", "Any", "Mapping"}
