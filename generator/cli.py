@@ -332,17 +332,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from clientsmith.spec.remote_refs import RemoteDocuments
     from clientsmith.spec.validate import validate
 
+    from clientsmith.ir.webhook_signature import signature_problems
+    from clientsmith.ir.webhooks import webhooks_section
+
     overlays = tuple(args.overlay)
-    specs = ([(s, overlays) for s in args.specs] if args.specs
-             else [(t.spec, t.overlays + overlays) for t in load_targets(args.config)])
+    specs = ([(s, overlays, None) for s in args.specs] if args.specs
+             else [(t.spec, t.overlays + overlays, t.webhook_signature) for t in load_targets(args.config)])
     base = args.config.resolve().parent if not args.specs else Path.cwd()
     failed = False
-    for spec_path, spec_overlays in specs:
+    for spec_path, spec_overlays, signature in specs:
         try:
             remote = RemoteDocuments() if args.allow_remote_refs else None
             spec = load_spec(spec_path, base, keep_going=True, remote=remote)
             apply_overlays(spec, spec_overlays, base, args.lenient)
-            problems = sorted(set(spec.problems + validate(spec, args.lenient)))
+            problems = spec.problems + validate(spec, args.lenient)
+            if webhooks_section(spec.document) is not None:  # how its webhooks are signed must be a scheme
+                problems += signature_problems(spec, signature)
+            problems = sorted(set(problems))
         except SpecError as exc:
             problems = exc.problems
         for problem in problems:

@@ -202,6 +202,9 @@ def package_key(target: ClientTarget, base: Path | None) -> str:
                                 _python_version(), target.package, target.distribution, display_path(target.spec, base),
                                 str(target.lenient), target.models, target.paging,
                                 *overlays_key_parts(target.overlays, base)]
+    if target.webhook_signature is not None:  # only when set: other packages' keys (in manifests) stay as they were
+        parts += ["webhook_signature", json.dumps(target.webhook_signature.value, sort_keys=True, default=str),
+                  target.webhook_signature.file, str(target.webhook_signature.line)]
     for path in spec_files(target.spec):
         parts += [display_path(path, base), path.read_bytes()]
     if target.templates is not None:
@@ -280,7 +283,7 @@ def _build_package(target: ClientTarget, base: Path, cache: Cache, progress: Pro
             models = ModelsResult("", reused_models["class_by_pointer"], reused_models["kind_by_class"])
         else:
             models = _models(spec, cache)
-        api = build_ir(spec, models, target.package, target.distribution, target.paging)
+        api = build_ir(spec, models, target.package, target.distribution, target.paging, target.webhook_signature)
     except BaseException:
         if background:
             _checked(finish_validation()[0], target.lenient, spec.problems)  # the problem validation finds is the one

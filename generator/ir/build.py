@@ -42,6 +42,8 @@ from clientsmith.spec.resolve import Resolver
 from clientsmith.ir.pagination import PaginationReader
 from clientsmith.ir.examples import example_literal
 from clientsmith.ir.schema_types import SchemaTyper, child, union
+from clientsmith.ir.webhooks import read_webhooks, webhooks_section
+from clientsmith.config import SignatureConfig
 from clientsmith.spec.validate import QUERYSTRING, iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
@@ -79,7 +81,8 @@ def _extensions(node: dict[str, Any]) -> dict[str, Any]:
 
 class IRBuilder:
     def __init__(
-        self, spec: MergedSpec, models: ModelsResult, package: str, distribution: str, paging: str = "inferred"
+        self, spec: MergedSpec, models: ModelsResult, package: str, distribution: str, paging: str = "inferred",
+        webhook_signature: SignatureConfig | None = None,
     ) -> None:
         self.spec = spec
         self.document = spec.document
@@ -89,6 +92,7 @@ class IRBuilder:
         self.models = models
         self.package = package
         self.distribution = distribution
+        self.webhook_signature = webhook_signature
 
     def build(self) -> Api:
         info = self.document.get("info") or {}
@@ -110,6 +114,7 @@ class IRBuilder:
             resources=self._resources(),
             models=tuple(self.models.kind_by_class),
             extensions=_extensions(self.document),
+            webhooks=read_webhooks(self.spec, self.resolver, self.typer, self.webhook_signature),
         )
 
     # -- servers and security -------------------------------------------------------------------
@@ -214,6 +219,8 @@ class IRBuilder:
         tag_docs = {t.get("name"): t for t in self.document.get("tags") or [] if isinstance(t, dict)}
         # Attributes and methods the client classes have: a resource must not shadow them.
         taken_attributes = set(CLIENT_ARGUMENTS) | {"close", "request", "request_events", "with_raw_response", "with_options"}
+        if webhooks_section(self.document) is not None:
+            taken_attributes.add("webhooks")  # the client's `webhooks` (verify and parse deliveries)
         model_names = set(self.models.kind_by_class)
         # Resource classes share modules with model imports and the client classes: keep them apart.
         taken_classes: set[str] = model_names | {"Client", "AsyncClient", "Any", "Mapping"}
@@ -469,6 +476,8 @@ def _package_version(version: str) -> str:
     return version if _PEP440.match(version) else "0.1.0"
 
 
-def build_ir(spec: MergedSpec, models: ModelsResult, package: str, distribution: str, paging: str = "inferred") -> Api:
-    """`paging`: "inferred" (paging declared or inferred) or "declared" (no inference)."""
-    return IRBuilder(spec, models, package, distribution, paging).build()
+def build_ir(spec: MergedSpec, models: ModelsResult, package: str, distribution: str, paging: str = "inferred",
+             webhook_signature: SignatureConfig | None = None) -> Api:
+    """`paging`: "inferred" (paging declared or inferred) or "declared" (no inference); `webhook_signature`:
+    the configured scheme (otherwise the spec's `x-webhook-signature`, else Standard Webhooks)."""
+    return IRBuilder(spec, models, package, distribution, paging, webhook_signature).build()

@@ -185,6 +185,45 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class WebhookSignature:
+    """How webhook deliveries are signed: an HMAC of the payload, in a header."""
+
+    scheme: str  # standard (Standard Webhooks) | hmac (another HMAC scheme)
+    header: str  # the header carrying the signatures, e.g. "webhook-signature"
+    prefix: str  # before each signature, e.g. "v1," or "sha256="; "" when none
+    encoding: str  # hex | base64
+    payload: str  # what is signed: id.timestamp.body | timestamp.body | body
+    timestamp_header: str  # the delivery's Unix time, checked against the tolerance; "" when none
+    id_header: str  # standard: the message id (signed with the body); "" otherwise
+    algorithm: str  # sha256 | sha1 | sha512
+    tolerance: int  # seconds a timestamp may differ from now, either way
+    secret_prefix: str  # standard: "whsec_" before the base64 key; "" (the secret's UTF-8 bytes are the key)
+    source: str  # standard (nothing said) | config ([tool.clientsmith]) | extension (x-webhook-signature)
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One entry of the spec's `webhooks` (or `x-webhooks`): a request the API sends to its users."""
+
+    name: str  # the key, e.g. "incident.created"
+    method: str  # upper case, e.g. "POST"
+    summary: str
+    description: str
+    type: str  # annotation of the payload, e.g. "IncidentCreated"; "Any" when it has no schema
+    model: str  # the payload's model class; "" when the payload is not one
+    discriminator_value: str  # the payload's value of Webhooks.discriminator; "" without one
+
+
+@dataclass(frozen=True)
+class Webhooks:
+    source: str  # webhooks (OpenAPI 3.1) | x-webhooks
+    events: tuple[WebhookEvent, ...]  # in spec order
+    discriminator: str  # wire name of the property whose constant value tells the events apart; "" when none does
+    signature: WebhookSignature
+    model_imports: tuple[str, ...]  # model classes the events name, sorted
+
+
+@dataclass(frozen=True)
 class Api:
     ir_version: int
     title: str
@@ -201,6 +240,7 @@ class Api:
     resources: tuple[Resource, ...]
     models: tuple[str, ...]  # every model class, in module order
     extensions: dict[str, Any] = field(default_factory=dict)  # the document's x-* keys
+    webhooks: Webhooks | None = None  # the spec's webhooks; None when it has none
 
     @property
     def operations(self) -> tuple[Operation, ...]:

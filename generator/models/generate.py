@@ -14,7 +14,7 @@ from typing import Any
 from clientsmith.models.bare_generics import parameterized_generics
 from clientsmith.models.defaults import fit_defaults
 from clientsmith.models.overrides import reconcile_overrides
-from clientsmith.models.prepare import prepare_for_models
+from clientsmith.models.prepare import has_webhooks, prepare_for_models
 from clientsmith.models.readable import readable_models
 from clientsmith.problems import escape_pointer_token
 from clientsmith.source_lines import code_lines, parse_module
@@ -121,7 +121,7 @@ def _run_generator(document: dict[str, Any], header: str, metadata_path: Path) -
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_310,
-        openapi_scopes=["schemas", "paths"],
+        openapi_scopes=["schemas", "paths", "webhooks"] if has_webhooks(document) else ["schemas", "paths"],
         use_operation_id_as_name=True,
         emit_model_metadata=str(metadata_path),
         base_class=f"{_BASE_PLACEHOLDER}.ApiModel",

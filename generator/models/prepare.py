@@ -26,13 +26,15 @@ def prepare_for_models(document: dict[str, Any]) -> dict[str, Any]:
       generator refuses such an `allOf` but takes `false`;
     - the generator's own options (spec/generator_options.py) dropped: they name modules of its user's
       project, which a generated package cannot import;
-    - an operationId for every operation, and `paths` where a 3.1 document has none.
+    - an operationId for every operation, and `paths` where a 3.1 document has none;
+    - a 3.0 document's `x-webhooks` given as `webhooks`, and each webhook an operationId (`<name> webhook`):
+      payload models are made from there and named after it.
     """
     components = document.get("components")
     schemas = components.get("schemas") if isinstance(components, dict) else None
     never = {f"#/components/schemas/{name}" for name, schema in (schemas.items() if isinstance(schemas, dict) else ())
              if schema is False}
-    return _with_operation_ids(_Settler(never).settle(document))
+    return _with_webhook_ids(_with_operation_ids(_Settler(never).settle(document)))
 
 
 class _Settler:
@@ -103,3 +105,39 @@ def _with_operation_ids(document: dict[str, Any]) -> dict[str, Any]:
                     for method, op in item.items()}
         fixed[path] = item
     return {**document, "paths": fixed}
+
+
+def has_webhooks(document: dict[str, Any]) -> bool:
+    """The document as `prepare_for_models` made it has webhooks to make payload models of."""
+    return isinstance(document.get("webhooks"), dict) and bool(document["webhooks"])
+
+
+def _with_webhook_ids(document: dict[str, Any]) -> dict[str, Any]:
+    webhooks = document.get("webhooks")
+    if not isinstance(webhooks, dict) and isinstance(document.get("x-webhooks"), dict):
+        webhooks = document["x-webhooks"]
+    if not isinstance(webhooks, dict):
+        return document
+    fixed: dict[str, Any] = {}
+    for name, item in webhooks.items():
+        if not isinstance(name, str) or name.startswith("x-"):
+            continue
+        item = _local_path_item(document, item)
+        if isinstance(item, dict):
+            item = {method: {**op, "operationId": f"{name} webhook"}
+                    if isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId") else op
+                    for method, op in item.items()}
+        fixed[name] = item
+    return {**document, "webhooks": fixed}
+
+
+def _local_path_item(document: dict[str, Any], item: Any) -> Any:
+    """A webhook's path item, its `$ref` (to `components/pathItems`) followed: the operations need ids
+    where the generator reads them, and their payload models are named after the webhook."""
+    seen = 0
+    while isinstance(item, dict) and isinstance(item.get("$ref"), str) and item["$ref"].startswith("#/") and seen < 10:
+        node: Any = document
+        for token in item["$ref"][2:].split("/"):
+            node = node.get(token.replace("~1", "/").replace("~0", "~")) if isinstance(node, dict) else None
+        item, seen = node, seen + 1
+    return item

@@ -117,6 +117,8 @@ def header_text(spec_source: str) -> str:
 
 
 RESOURCE_TEMPLATE = "package/api/resource.py.jinja"
+# Rendered only for a spec with webhooks: other packages stay as they were.
+WEBHOOK_TEMPLATES = ("package/webhooks.py.jinja", "package/_webhook_signatures.py.jinja")
 CLIENT_TEMPLATE = "package/_client.py.jinja"
 
 
@@ -215,6 +217,8 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
         if template == RESOURCE_TEMPLATE:
             for resource in api.resources:
                 render(template, f"{pkg}/api/{resource.module}.py", resource=resource)
+            continue
+        if template in WEBHOOK_TEMPLATES and api.webhooks is None:
             continue
         folder, rest = template.split("/", 1)
         target = rest[: -len(".jinja")]
