@@ -92,6 +92,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return run_check(args)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from clientsmith.init_config import init_client
+
+    entry = init_client(args.config, args.spec, args.package, args.distribution, args.output)
+    print(f"{args.config.as_posix()}: added\n\n{entry}\nnext: `clientsmith generate`, then commit the output")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
     from clientsmith.spec.merge import load_spec
     from clientsmith.spec.overlay import apply_overlays
@@ -236,6 +244,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 COMMANDS = {
     "generate": cmd_generate,
     "check": cmd_check,
+    "init": cmd_init,
     "validate": cmd_validate,
     "ir": cmd_ir,
     "diff": cmd_diff,

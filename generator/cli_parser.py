@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
                           help="hand edits to generated files: merged into the new output, refusing to write on a "
                           "conflict (merge, the default), written with conflict markers (markers), or dropped (discard)")
     add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
+    init = sub.add_parser("init", help="add a [[tool.clientsmith.clients]] entry for a spec to pyproject.toml")
+    init.add_argument("--spec", type=Path, required=True, help="a spec file or a folder of fragments")
+    init.add_argument("--package", required=True, help="import name of the generated package")
+    init.add_argument("--distribution", help="pip name (default from --package)")
+    init.add_argument("--output", type=Path, help="output folder (default: generated/DISTRIBUTION beside the config)")
+    init.add_argument("--config", type=Path, default=Path("pyproject.toml"),
+                      help="the pyproject.toml to add it to (default: ./pyproject.toml, created if need be)")
     validate = sub.add_parser("validate", help="validate specs and list every problem")
     validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
     validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
