@@ -110,7 +110,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     specs = ([(s, overlays) for s in args.specs] if args.specs
              else [(t.spec, t.overlays + overlays) for t in load_targets(args.config)])
     base = args.config.resolve().parent if not args.specs else Path.cwd()
-    failed = False
+    failed = missing = False
     for spec_path, spec_overlays in specs:
         try:
             remote = RemoteDocuments() if args.allow_remote_refs else None
@@ -119,13 +119,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             problems = sorted(set(spec.problems + validate(spec, args.lenient)))
         except SpecError as exc:
             problems = exc.problems
+            missing = missing or isinstance(exc, SpecMissing)  # a file-system error: exit 2
         for problem in problems:
             print(problem)
         if any(p.level == "error" for p in problems):
             failed = True
         else:
             print(f"{spec_path.as_posix()}: valid")
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return EXIT_USAGE if missing else EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
@@ -202,7 +203,7 @@ def _diff_failed(args: argparse.Namespace, side: str, exc: SpecError) -> int:
     else:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-    return EXIT_USAGE if args.fail_on else EXIT_PROBLEMS
+    return EXIT_USAGE if args.fail_on or isinstance(exc, SpecMissing) else EXIT_PROBLEMS
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:

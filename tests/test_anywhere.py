@@ -72,6 +72,14 @@ def test_a_missing_spec_is_a_file_system_error(tmp_path: Path) -> None:
     assert "nothere.yaml" in result.stderr and "no such file" in result.stderr
     assert not (tmp_path / "out").exists()
     assert run(tmp_path, "ir", "nothere.yaml").returncode == 2
+    # every command that reads a spec says the same, whatever else it was asked
+    shutil.copy(FIXTURES / "vault.yaml", tmp_path / "api.yaml")
+    for args in (("validate", "api.yaml", "nothere.yaml"), ("diff", "nothere.yaml", "api.yaml"),
+                 ("diff", "api.yaml", "nothere.yaml", "--format", "json"), ("bundle", "nothere.yaml", "-o", "b.yaml"),
+                 ("check", "--spec", "nothere.yaml", "--package", "p", "--output", "out")):
+        result = run(tmp_path, *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "nothere.yaml" in result.stdout + result.stderr
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
