@@ -65,9 +65,8 @@ def base_folder(args: argparse.Namespace) -> Path:
     """Messages, file headers and the manifest name spec paths relative to this folder: the config's, or with
     --spec the folder holding the output; never the current folder, so output is the same from anywhere."""
     if getattr(args, "spec", None) is not None and getattr(args, "output", None) is not None:
-        folder, spec = args.output.resolve().parent, args.spec.resolve()
-        # A spec and output in unrelated trees have no stable relative name: named as given, as before.
-        return folder if Path(os.path.commonpath([folder, spec])) != Path(spec.anchor) else Path.cwd()
+        # A spec in another tree than the output is named by its absolute path (spec/bundle.display_path).
+        return args.output.resolve().parent
     if getattr(args, "spec", None) is None and hasattr(args, "config"):
         return args.config.resolve().parent
     return Path.cwd()
@@ -89,8 +88,10 @@ def cache_for(args: argparse.Namespace) -> Cache:
     folder = args.cache_dir or os.environ.get("CLIENTSMITH_CACHE_DIR")
     if folder:
         return Cache(Path(folder))
-    # Beside the config or the output; `diff` has neither, so the user's cache folder.
-    return Cache(user_cache_dir() if args.command == "diff" else base_folder(args) / DEFAULT_CACHE_DIR)
+    # Beside the config or the output (never in the current folder); `diff` has neither: the user's cache folder.
+    if args.command == "diff":
+        return Cache(user_cache_dir())
+    return Cache(base_folder(args) / DEFAULT_CACHE_DIR)
 
 
 def generate_command(args: argparse.Namespace) -> str:
