@@ -12,6 +12,7 @@ from clientsmith.cli_parser import build_parser
 from clientsmith.cli_targets import base_folder, cache_for, find_config, from_here, targets
 from clientsmith.config import ConfigError, load_targets
 from clientsmith.gc_policy import batch_collection
+from clientsmith.naming import package_name_problem
 from clientsmith.problems import SpecError, SpecMissing, TemplateError
 from clientsmith.progress import Progress
 from clientsmith.output.write import OutputConflict
@@ -261,6 +262,9 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    if args.command in ("ir", "diff") and (reason := package_name_problem(args.package)):
+        print(f"clientsmith: --package {args.package!r} {reason}", file=sys.stderr)
+        return EXIT_USAGE
     if getattr(args, "config", False) is None:
         args.config = find_config(Path.cwd())
     try:
