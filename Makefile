@@ -30,6 +30,7 @@ $(TEST_STAMP): $(STAMP)
 
 # Prism (the spec-driven mock server the tests call) comes from the committed lockfile; needs Node.js and npm.
 $(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js and npm for Prism, the mock server the tests call: install them (e.g. apt-get install nodejs npm, or from nodejs.org), then rerun"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 

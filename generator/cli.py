@@ -3,214 +3,39 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
-import shlex
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from clientsmith import __version__
-from clientsmith.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from clientsmith.cache import Cache, NoCache, user_cache_dir
-from clientsmith.diff.report import FORMATS
-from clientsmith.config import MODELS_LAYOUTS, SPLIT_MODELS_OVER, ClientTarget, ConfigError, load_targets
+from clientsmith.cli_parser import build_parser
+from clientsmith.cli_targets import base_folder, cache_for, find_config, from_here, targets
+from clientsmith.config import ConfigError, load_targets
 from clientsmith.gc_policy import batch_collection
 from clientsmith.naming import package_name_problem
-from clientsmith.problems import Problem, SpecError, SpecMissing, TemplateError
+from clientsmith.problems import SpecError, SpecMissing, TemplateError
 from clientsmith.progress import Progress
-from clientsmith.output.edits import EDIT_MODES, MERGE
 from clientsmith.output.write import OutputConflict
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clientsmith", description="Typed Python API clients from OpenAPI specs.")
-    parser.add_argument("--version", action="version", version=f"clientsmith {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    def add_target_args(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", type=Path, help="pyproject.toml with [tool.clientsmith] (default: the nearest one "
-                       "in this folder or a parent)")
-        p.add_argument("--spec", type=Path, help="a spec file or a folder of fragments (instead of the config)")
-        p.add_argument("--package", help="import name of the generated package (with --spec)")
-        p.add_argument("--distribution", help="pip name (with --spec; default from --package)")
-        p.add_argument("--output", type=Path, help="output folder (with --spec)")
-        p.add_argument("--templates", type=Path, help="folder of templates layered over the built-in ones")
-        p.add_argument("--no-cache", action="store_true",
-                       help="compute everything: neither the cache nor the committed output's record is used")
-        p.add_argument("--lenient", action="store_true",
-                       help="report OpenAPI schema violations as warnings and generate anyway")
-        p.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
-        p.add_argument("--models", choices=MODELS_LAYOUTS,
-                       help=f"models.py, or a models/ package loading each model on first use (auto: the package "
-                       f"past {SPLIT_MODELS_OVER} models)")
-        p.add_argument("--cache-dir", type=Path, help=f"cache folder (default: {DEFAULT_CACHE_DIR} beside the config, "
-                       "or $CLIENTSMITH_CACHE_DIR)")
-        add_overlay_arg(p)
-
-    def add_overlay_arg(p: argparse.ArgumentParser, flag: str = "--overlay", dest: str = "overlay",
-                        text: str = "an Overlay 1.0 file applied after merging (repeatable: in order; after the "
-                        "configured ones)") -> None:
-        p.add_argument(flag, dest=dest, type=Path, action="append", default=[], metavar="FILE", help=text)
-
-    generate = sub.add_parser("generate", help="regenerate every configured client, or one given by --spec")
-    add_target_args(generate)
-    generate.add_argument("--edits", choices=EDIT_MODES, default=MERGE,
-                          help="hand edits to generated files: merged into the new output, refusing to write on a "
-                          "conflict (merge, the default), written with conflict markers (markers), or dropped (discard)")
-    add_target_args(sub.add_parser("check", help="exit 1 with a diff when generated output is stale"))
-    validate = sub.add_parser("validate", help="validate specs and list every problem")
-    validate.add_argument("specs", nargs="*", type=Path, help="spec files or folders (default: the configured ones)")
-    validate.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
-    validate.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
-    validate.add_argument("--config", type=Path)
-    add_overlay_arg(validate)
-    ir = sub.add_parser("ir", help="print the intermediate representation templates see, as JSON")
-    ir.add_argument("spec", type=Path)
-    ir.add_argument("--package", default="client")
-    ir.add_argument("--distribution", help="pip name (default from --package)")
-    add_overlay_arg(ir)
-    diff = sub.add_parser("diff", help="what changes for callers of the generated client between two specs")
-    diff.add_argument("old", type=Path, help="the spec before: a file or a folder of fragments")
-    diff.add_argument("new", type=Path, help="the spec after")
-    diff.add_argument("--package", default="client", help="import name of the generated package")
-    diff.add_argument("--distribution", help="pip name (default from --package)")
-    diff.add_argument("--models", choices=MODELS_LAYOUTS, help="models layout (the models' Python names are the same)")
-    diff.add_argument("--format", choices=FORMATS, default="text")
-    diff.add_argument("--fail-on", choices=("breaking",), help="exit 1 when a change of this kind is found")
-    diff.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
-    diff.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
-    diff.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache")
-    diff.add_argument("--cache-dir", type=Path, help="cache folder")
-    add_overlay_arg(diff, text="an Overlay 1.0 file applied to both specs (repeatable: in order)")
-    add_overlay_arg(diff, "--old-overlay", "old_overlay", "applied to OLD instead of the --overlay files")
-    add_overlay_arg(diff, "--new-overlay", "new_overlay", "applied to NEW instead of the --overlay files")
-    bundle = sub.add_parser("bundle", help="write the merged single-file spec")
-    bundle.add_argument("spec", type=Path)
-    bundle.add_argument("-o", "--output", type=Path, required=True)
-    bundle.add_argument("--lenient", action="store_true", help="report OpenAPI schema violations as warnings")
-    bundle.add_argument("--allow-remote-refs", action="store_true", help="fetch and follow http(s) $refs")
-    add_overlay_arg(bundle)
-    verify = sub.add_parser("verify", help="check recorded HTTP traffic (HAR, VCR cassettes) against a spec")
-    verify.add_argument("spec", nargs="?", type=Path, help="a spec file or folder (default: every configured client)")
-    verify.add_argument("--config", type=Path, default=Path("pyproject.toml"))
-    verify.add_argument("--traffic", type=Path, nargs="+", action="extend", required=True,
-                        help="HAR files, VCR cassettes, or folders of them")
-    verify.add_argument("--format", choices=("text", "json"), default="text")
-    verify.add_argument("--fail-on", choices=("mismatch", "undocumented", "any"),
-                        help="exit 1 when a finding of this kind is found")
-    verify.add_argument("--ignore", choices=("additional",), action="append", default=[],
-                        help="leave out undocumented fields of bodies")
-    verify.add_argument("--write-overlay", type=Path, metavar="FILE",
-                        help="write an Overlay 1.0 document with the changes that settle the simple findings")
-    add_overlay_arg(verify)
-    return parser
-
-
-def _targets(args: argparse.Namespace) -> list[ClientTarget]:
-    if args.spec is not None:
-        if not args.package or not args.output:
-            raise ConfigError("--spec needs --package and --output")
-        if reason := package_name_problem(args.package):
-            raise ConfigError(f"--package {args.package!r} {reason}")
-        return [
-            ClientTarget(
-                spec=args.spec,
-                package=args.package,
-                distribution=args.distribution or args.package.replace("_", "-"),
-                output=args.output,
-                templates=args.templates,
-                lenient=args.lenient,
-                allow_remote_refs=args.allow_remote_refs,
-                models=args.models or "auto",
-                overlays=tuple(args.overlay),
-            )
-        ]
-    targets = load_targets(args.config)
-    if args.templates is not None:
-        targets = [replace(t, templates=args.templates) for t in targets]
-    if args.lenient:
-        targets = [replace(t, lenient=True) for t in targets]
-    if args.allow_remote_refs:
-        targets = [replace(t, allow_remote_refs=True) for t in targets]
-    if args.models:
-        targets = [replace(t, models=args.models) for t in targets]
-    if args.overlay:
-        targets = [replace(t, overlays=t.overlays + tuple(args.overlay)) for t in targets]
-    return targets
-
-
-def _find_config(start: Path) -> Path:
-    """The nearest pyproject.toml with a [tool.clientsmith] table, from `start` up, as other tools look;
-    else the nearest pyproject.toml, else ./pyproject.toml (whose error then says what is missing)."""
-    nearest = None
-    for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            nearest = nearest or candidate
-            if "[tool.clientsmith" in candidate.read_text(encoding="utf-8", errors="replace"):
-                return Path(os.path.relpath(candidate, start))  # paths in messages stay as short as before
-    return Path(os.path.relpath(nearest, start)) if nearest else Path("pyproject.toml")
-
-
-def _base(args: argparse.Namespace) -> Path:
-    """Messages, file headers and the manifest name spec paths relative to this folder: the config's, or with
-    --spec the folder holding the output; never the current folder, so output is the same from anywhere."""
-    if getattr(args, "spec", None) is not None and getattr(args, "output", None) is not None:
-        folder, spec = args.output.resolve().parent, args.spec.resolve()
-        # A spec and output in unrelated trees have no stable relative name: named as given, as before.
-        return folder if Path(os.path.commonpath([folder, spec])) != Path(spec.anchor) else Path.cwd()
-    if getattr(args, "spec", None) is None and hasattr(args, "config"):
-        return args.config.resolve().parent
-    return Path.cwd()
-
-
-def _from_here(problem: object, args: argparse.Namespace) -> object:
-    """With --spec, a problem's file named from the current folder, as the user named the spec (the
-    stable base that output uses need not be where they are)."""
-    if not isinstance(problem, Problem) or getattr(args, "spec", None) is None:
-        return problem
-    from clientsmith.spec.bundle import display_path
-
-    return replace(problem, file=display_path(_base(args) / problem.file, Path.cwd()))
-
-
-def _cache(args: argparse.Namespace) -> Cache:
-    if args.no_cache:
-        return NoCache()
-    folder = args.cache_dir or os.environ.get("CLIENTSMITH_CACHE_DIR")
-    if folder:
-        return Cache(Path(folder))
-    # Beside the config or the output; `diff` has neither, so the user's cache folder.
-    return Cache(user_cache_dir() if not hasattr(args, "config") else _base(args) / DEFAULT_CACHE_DIR)
-
-
-def _generate_command(args: argparse.Namespace) -> str:
-    """The `generate` command matching the flags `check` was given (its own flags are generate's too)."""
-    argv = list(args.argv)
-    argv[argv.index("check")] = "generate"
-    return shlex.join(["clientsmith", *argv])
-
-
 def cmd_generate(args: argparse.Namespace) -> int:
     from clientsmith.diff.compare import comparable, compare
+    from clientsmith.diff.last import save_last
     from clientsmith.diff.report import summary_line
     from clientsmith.pipeline import build_package
     from clientsmith.output.edits import outcome, plan_edits
     from clientsmith.output.write import previous_api, write_package
 
-    targets = _targets(args)
-    cache = _cache(args)
+    chosen = targets(args)
+    cache = cache_for(args)
     # Build every client before writing any, so that one bad spec leaves all output as it was.
     built = []
-    for target in targets:
+    for target in chosen:
         progress = Progress(target.distribution)
         try:
-            built.append((target, build_package(target, _base(args), cache, progress, reuse=not args.no_cache)))
+            built.append((target, build_package(target, base_folder(args), cache, progress, reuse=not args.no_cache)))
         finally:
             progress.finish()
     # Hand edits merged into every client before writing any: one conflict leaves all output as it was.
@@ -219,7 +44,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         return _refuse_conflicts([(target.output, plan) for (target, _), plan in zip(built, plans)])
     for (target, package), plan in zip(built, plans):
         for warning in package.warnings:
-            print(_from_here(warning, args), file=sys.stderr)
+            print(from_here(warning, args), file=sys.stderr)
         before = previous_api(target.output)
         summary = write_package(target.output, plan.files, frozenset(plan.keep))
         print(summary.line(target.distribution))
@@ -230,6 +55,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         report = compare(before, package.surface) if before and comparable(before, package.surface) else None
         if report is not None and report.changes:  # what the regeneration changes for callers
             print(summary_line(target.distribution, report))
+            save_last(target.output, target.distribution, report)
     return EXIT_OK
 
 
@@ -262,68 +88,17 @@ def _inferred_paging(surface: dict) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from clientsmith.output.base import BASE, same_base
-    from clientsmith.output.edits import conflict_report, plan_edits, unresolved_markers
-    from clientsmith.pipeline import build_package
-    from clientsmith.diff.compare import comparable, compare
-    from clientsmith.diff.report import summary_line
-    from clientsmith.output.write import MANIFEST, owned_files, previous_api
+    from clientsmith.check_command import run_check
 
-    stale = unmerged = False
-    cache = _cache(args)
-    for target in _targets(args):
-        package = build_package(target, _base(args), cache, reuse=not args.no_cache)
-        # First what regenerating changes for callers, then the code, then the manifest in one line.
-        before = previous_api(target.output)
-        report = compare(before, package.surface) if before and comparable(before, package.surface) else None
-        if report is not None and report.changes:
-            print(summary_line(target.distribution, report))
-        # Hand edits that merge cleanly are not stale: what `generate` would write is the merge.
-        edits = plan_edits(target.output, package.files)
-        expected = edits.files
-        for edited in edits.edited:
-            if edited.conflicts:
-                unmerged = True
-                print("\n".join(conflict_report(target.output, edited)))
-            elif markers := unresolved_markers(expected[edited.rel]):
-                unmerged = True
-                print(f"{(target.output / edited.rel).as_posix()}:{markers[0]}: conflict markers still stand "
-                      f"(lines {', '.join(map(str, markers))}): resolve them, then run check again")
-            else:
-                print(f"{(target.output / edited.rel).as_posix()}: edited by hand; the edits merge cleanly")
-        conflicted = {edited.rel for edited in edits.conflicted}
-        present = owned_files(target.output) | set(expected)
-        for rel in sorted(present - conflicted, key=lambda rel: (rel in (BASE, MANIFEST), rel)):
-            path = target.output / rel
-            old = path.read_bytes() if path.is_file() else b""
-            new = expected.get(rel, b"")
-            if old == new or (rel == BASE and same_base(old, new)):
-                continue
-            stale = True
-            label = (target.output / rel).as_posix()
-            if rel == BASE:  # compressed: a diff of its bytes says nothing
-                print(f"{label}: not the record of the generated files that `generate` would write")
-                continue
-            if rel == MANIFEST:  # hundreds of lines of hashes say nothing either
-                changed = sum(1 for a, b in zip(old.splitlines(), new.splitlines()) if a != b)
-                print(f"{label}: the record of the generated files differs ({changed} line(s) of hashes and "
-                      "names); `generate` rewrites it")
-                continue
-            diff = difflib.unified_diff(
-                old.decode("utf-8", "replace").splitlines(keepends=True),
-                new.decode("utf-8", "replace").splitlines(keepends=True),
-                fromfile=f"{label} (on disk)" if path.is_file() else "/dev/null",
-                tofile=f"{label} (regenerated)" if rel in expected else "/dev/null",
-            )
-            sys.stdout.writelines(diff)
-        if not stale and not unmerged:
-            print(f"{target.distribution}: up to date")
-    if stale:
-        print(f"generated output is stale: run `{_generate_command(args)}`", file=sys.stderr)
-    if unmerged:
-        print("hand edits conflict with the regenerated code: resolve them (`clientsmith generate --edits=markers` "
-              "marks them in the files)", file=sys.stderr)
-    return EXIT_PROBLEMS if stale or unmerged else EXIT_OK
+    return run_check(args)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from clientsmith.init_config import init_client
+
+    entry = init_client(args.config, args.spec, args.package, args.distribution, args.output)
+    print(f"{args.config.as_posix()}: added\n\n{entry}\nnext: `clientsmith generate`, then commit the output")
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -339,7 +114,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     specs = ([(s, overlays, None) for s in args.specs] if args.specs
              else [(t.spec, t.overlays + overlays, t.webhook_signature) for t in load_targets(args.config)])
     base = args.config.resolve().parent if not args.specs else Path.cwd()
-    failed = False
+    failed = missing = False
     for spec_path, spec_overlays, signature in specs:
         try:
             remote = RemoteDocuments() if args.allow_remote_refs else None
@@ -351,13 +126,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
             problems = sorted(set(problems))
         except SpecError as exc:
             problems = exc.problems
+            missing = missing or isinstance(exc, SpecMissing)  # a file-system error: exit 2
         for problem in problems:
             print(problem)
         if any(p.level == "error" for p in problems):
             failed = True
         else:
             print(f"{spec_path.as_posix()}: valid")
-    return EXIT_PROBLEMS if failed else EXIT_OK
+    return EXIT_USAGE if missing else EXIT_PROBLEMS if failed else EXIT_OK
 
 
 def cmd_ir(args: argparse.Namespace) -> int:
@@ -376,7 +152,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from clientsmith.diff.report import render
     from clientsmith.pipeline import spec_surface
 
-    cache = _cache(args)
+    if args.last:
+        return _last_reports(args)
+    if args.old is None or args.new is None:
+        raise ConfigError("diff needs OLD and NEW specs, or --last")
+    cache = cache_for(args)
     distribution = args.distribution or args.package.replace("_", "-")
     specs, surfaces = [], []
     overlays = {"old": args.old_overlay or args.overlay, "new": args.new_overlay or args.overlay}
@@ -398,6 +178,27 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if args.fail_on == "breaking" and report.breaking else EXIT_OK
 
 
+def _last_reports(args: argparse.Namespace) -> int:
+    """The report each configured client's (or --output's) last regeneration kept."""
+    from clientsmith.diff.last import LAST_REPORT, load_last
+    from clientsmith.diff.report import render
+
+    if args.old is not None:
+        raise ConfigError("--last takes no specs: it reads the report the last `generate` kept")
+    outputs = [args.output] if args.output is not None else [t.output for t in load_targets(args.config)]
+    breaking = False
+    for output in outputs:
+        kept = load_last(output)
+        if kept is None:
+            print(f"{output.as_posix()}: no change report ({LAST_REPORT}): no regeneration here has changed the API",
+                  file=sys.stderr)
+            continue
+        distribution, report = kept
+        sys.stdout.write(render(report, args.format, distribution))
+        breaking = breaking or bool(report.breaking)
+    return EXIT_PROBLEMS if args.fail_on == "breaking" and breaking else EXIT_OK
+
+
 def _diff_failed(args: argparse.Namespace, side: str, exc: SpecError) -> int:
     """A spec that does not load: said on stderr, or as JSON with --format json. With --fail-on, exit 2, so
     that CI tells "no report" from "breaking changes" (exit 1)."""
@@ -409,7 +210,7 @@ def _diff_failed(args: argparse.Namespace, side: str, exc: SpecError) -> int:
     else:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-    return EXIT_USAGE if args.fail_on else EXIT_PROBLEMS
+    return EXIT_USAGE if args.fail_on or isinstance(exc, SpecMissing) else EXIT_PROBLEMS
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
@@ -451,6 +252,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 COMMANDS = {
     "generate": cmd_generate,
     "check": cmd_check,
+    "init": cmd_init,
     "validate": cmd_validate,
     "ir": cmd_ir,
     "diff": cmd_diff,
@@ -460,14 +262,17 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     args.argv = list(sys.argv[1:] if argv is None else argv)
+    if args.command in ("ir", "diff") and (reason := package_name_problem(args.package)):
+        print(f"clientsmith: --package {args.package!r} {reason}", file=sys.stderr)
+        return EXIT_USAGE
     if getattr(args, "config", False) is None:
-        args.config = _find_config(Path.cwd())
+        args.config = find_config(Path.cwd())
     try:
         with batch_collection():
             return COMMANDS[args.command](args)
@@ -476,11 +281,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except SpecMissing as exc:  # a file-system error, not a problem in a spec
         for problem in exc.problems:
-            print(_from_here(problem, args), file=sys.stderr)
+            print(from_here(problem, args), file=sys.stderr)
         return EXIT_USAGE
     except SpecError as exc:
         for problem in exc.problems:
-            print(_from_here(problem, args), file=sys.stderr)
+            print(from_here(problem, args), file=sys.stderr)
         return EXIT_PROBLEMS
     except TemplateError as exc:
         print(exc, file=sys.stderr)

@@ -95,3 +95,18 @@ def mini_package(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     out = tmp_path_factory.mktemp("mini")
     generate(ClientTarget(FIXTURES / "mini", "mini", "mini", out, models=request.param), base=ROOT)
     return out
+
+
+@pytest.fixture(scope="session")
+def installed_clientsmith(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This checkout pip-installed (not editable) into a fresh venv, as a user installs it: the venv's folder.
+    Built once per process; tests using it share the xdist group "installed" so that one process builds it."""
+    import subprocess
+    import venv
+
+    env_dir = tmp_path_factory.mktemp("installed") / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", str(ROOT)], check=True,
+                   env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    return env_dir
+

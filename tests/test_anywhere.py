@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -35,6 +36,23 @@ def test_output_generated_in_one_folder_is_fresh_from_others(tmp_path: Path) -> 
         assert checked.stdout.strip() == "vault: up to date"
         assert list(cwd.iterdir()) == []
     assert "from api.yaml." in (project / "client" / "README.md").read_text().splitlines()[0]
+
+
+def test_the_cache_goes_beside_the_output_when_the_spec_is_in_another_tree(tmp_path: Path) -> None:
+    spec_home = Path(tempfile.mkdtemp(dir="/dev/shm" if Path("/dev/shm").is_dir() else None))
+    try:
+        shutil.copy(FIXTURES / "vault.yaml", spec_home / "api.yaml")
+        project, elsewhere = tmp_path / "project", tmp_path / "ci"
+        project.mkdir()
+        elsewhere.mkdir()
+        flags = ["--spec", str(spec_home / "api.yaml"), "--package", "vault", "--output", str(project / "client")]
+        assert run(spec_home, "generate", *flags).returncode == 0
+        checked = run(elsewhere, "check", *flags)
+        assert checked.stdout.strip() == "vault: up to date", checked.stdout[-2000:] + checked.stderr
+        assert (project / ".clientsmith-cache" / ".gitignore").is_file()
+        assert sorted(p.name for p in spec_home.iterdir()) == ["api.yaml"] and list(elsewhere.iterdir()) == []
+    finally:
+        shutil.rmtree(spec_home)
 
 
 def test_check_names_the_generate_command_with_its_own_flags(tmp_path: Path) -> None:
@@ -72,6 +90,14 @@ def test_a_missing_spec_is_a_file_system_error(tmp_path: Path) -> None:
     assert "nothere.yaml" in result.stderr and "no such file" in result.stderr
     assert not (tmp_path / "out").exists()
     assert run(tmp_path, "ir", "nothere.yaml").returncode == 2
+    # every command that reads a spec says the same, whatever else it was asked
+    shutil.copy(FIXTURES / "vault.yaml", tmp_path / "api.yaml")
+    for args in (("validate", "api.yaml", "nothere.yaml"), ("diff", "nothere.yaml", "api.yaml"),
+                 ("diff", "api.yaml", "nothere.yaml", "--format", "json"), ("bundle", "nothere.yaml", "-o", "b.yaml"),
+                 ("check", "--spec", "nothere.yaml", "--package", "p", "--output", "out")):
+        result = run(tmp_path, *args)
+        assert result.returncode == 2, (args, result.stdout, result.stderr)
+        assert "nothere.yaml" in result.stdout + result.stderr
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:

@@ -205,7 +205,7 @@ def test_text_format_names_each_change_with_its_location(tmp_path, monkeypatch, 
     code, out, _ = run_diff(tmp_path, monkeypatch, capsys, cache_dir, RENAME)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "mini: 1 breaking, 1 compatible changes (major)"
+    assert lines[0] == "mini: 1 breaking, 1 compatible change (major)"
     get_line = line(tmp_path / "new" / "get_thing.yaml", "    get:")
     assert lines[1].split() == ["BREAKING", "method-renamed:", "client.things.fetch_thing:", "client.things.get_thing",
                                 "is", "now", "client.things.fetch_thing", "(operationId", "'GetThing'", "->",
@@ -234,7 +234,7 @@ def test_fail_on_breaking_exits_1_only_when_something_breaks(tmp_path, monkeypat
     assert code == 1 and "BREAKING" in out
     compatible = [("get_thing.yaml", "enum: [users, attachments]", "enum: [users, attachments, owners]")]
     code, out, _ = run_diff(tmp_path / "b", monkeypatch, capsys, cache_dir, compatible, "--fail-on", "breaking")
-    assert code == 0 and out.startswith("mini: 0 breaking, 1 compatible changes (minor)")
+    assert code == 0 and out.startswith("mini: 0 breaking, 1 compatible change (minor)")
 
 
 def test_diff_reports_a_bad_spec_as_a_located_error(tmp_path, monkeypatch, capsys, cache_dir):

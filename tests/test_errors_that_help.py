@@ -24,6 +24,14 @@ def test_package_names_that_cannot_be_imported_are_refused_with_the_reason(name,
     assert not out.exists()
 
 
+def test_ir_and_diff_refuse_the_same_names(capsys):
+    spec = str(FIXTURES / "vault.yaml")
+    assert main(["ir", spec, "--package", "json"]) == 2
+    assert "--package 'json' is a standard-library module" in capsys.readouterr().err
+    assert main(["diff", spec, spec, "--package", "class", "--no-cache"]) == 2
+    assert "--package 'class' is a Python keyword" in capsys.readouterr().err
+
+
 def test_the_same_rule_holds_in_the_config(tmp_path, capsys, monkeypatch):
     (tmp_path / "pyproject.toml").write_text('[[tool.clientsmith.clients]]\nspec = "api.yaml"\npackage = "json"\n'
                                              'output = "client"\n')

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-import venv
+
+import pytest
 
 from conftest import FIXTURES, ROOT
 
+pytestmark = pytest.mark.xdist_group("installed")  # one process builds the installed venv for both
 
-def test_wheel_install_generates_from_builtin_templates(tmp_path):
-    env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+
+def test_wheel_install_generates_from_builtin_templates(tmp_path, installed_clientsmith):
+    env_dir = installed_clientsmith
     python = env_dir / "bin" / "python"
     # the wheel is built from a copy, so the checkout's templates/ folder cannot be found by accident
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(ROOT)], check=True,
-                   env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     out = tmp_path / "x"
     result = subprocess.run(
         [str(env_dir / "bin" / "clientsmith"), "generate", "--spec", str(FIXTURES / "mini"),

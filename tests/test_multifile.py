@@ -141,7 +141,7 @@ def test_every_problem_is_listed_where_it_is(capsys, monkeypatch):
     assert validate_lines(FIXTURES / "broken" / "openapi.yaml", capsys, monkeypatch) == [
         f"{broken}/openapi.yaml:9: /paths/~1a/get/parameters/1/$ref: $ref 'parts/missing.yaml': no such file",
         f"{broken}/openapi.yaml:10: /paths/~1a/get/parameters/2/$ref: $ref '../outside.yaml#/x' leads outside "
-        f"the spec's folder '{broken}'; not read",
+        "the spec's folder; not read",
         f"{broken}/openapi.yaml:22: /paths/~1b/get/responses/200/content/application~1json/schema/$ref: "
         "$ref 'parts/params.yaml#/NoSuchSchema' does not resolve",
         f"{broken}/openapi.yaml:27: /paths/~1c/get/responses/200: 'description' is a required property",
@@ -175,7 +175,7 @@ def test_symlink_leading_outside_is_not_followed(tmp_path, capsys, monkeypatch):
     assert main(["validate", "spec/openapi.yaml"]) == 1
     assert capsys.readouterr().out.strip().splitlines() == [
         "spec/paths/metrics.yaml:19: /post/responses/201/headers/X-Rate/$ref: $ref '../common/headers.yaml#/X-Rate' "
-        "goes through a symbolic link leading outside the spec's folder 'spec'; not read"
+        "goes through a symbolic link leading outside the spec's folder; not read"
     ]
 
 

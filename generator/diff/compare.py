@@ -6,7 +6,7 @@ The rules are documented in the README ("What changed"); each kind of change is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from clientsmith.problems import pointer
@@ -312,22 +312,41 @@ def _features(python: str, old: dict[str, Any], new: dict[str, Any], op: dict[st
 def _models(old: dict[str, Any], new: dict[str, Any], out: list[Change]) -> None:
     removed, added, renamed = _pairs(old, new, lambda a, b: a["pointer"] == b["pointer"] and a["kind"] == b["kind"])
     for name in removed:
-        _add(out, "model-removed", True, f"models.{name}", old[name], f"model {name} removed", "old")
+        _add(out, "model-removed", _reached(old[name]), f"models.{name}", old[name],
+             f"model {name} removed{_UNREACHED if not _reached(old[name]) else ''}", "old")
     for name in added:
         _add(out, "model-added", False, f"models.{name}", new[name], f"new {new[name]['kind']} {name}")
     for before, after in renamed:
-        _add(out, "model-renamed", True, f"models.{after}", new[after], f"model {before} is now {after}")
+        _add(out, "model-renamed", _reached(old[before]), f"models.{after}", new[after],
+             f"model {before} is now {after}{_UNREACHED if not _reached(old[before]) else ''}")
         _model(after, old[before], new[after], out)
     for name in [n for n in new if n in old]:
         _model(name, old[name], new[name], out)
 
 
+# A model no method takes or returns, at any depth (a response wrapper the methods unwrap, a schema the spec
+# only declares): callers never hand one to the client nor get one back, so no change to it breaks them.
+_UNREACHED = " (no method takes or returns it)"
+
+
+def _reached(model: dict[str, Any]) -> bool:
+    return bool(model["directions"])
+
+
 def _model(name: str, old: dict[str, Any], new: dict[str, Any], out: list[Change]) -> None:
+    if not _reached(old) and not _reached(new):
+        unreached: list[Change] = []
+        _judged_model(name, old, new, unreached)
+        out.extend(replace(c, breaking=False) for c in unreached)
+        return
+    _judged_model(name, old, new, out)
+
+
+def _judged_model(name: str, old: dict[str, Any], new: dict[str, Any], out: list[Change]) -> None:
     python = f"models.{name}"
     if old["kind"] != new["kind"]:
         _add(out, "model-kind-changed", True, python, new, f"{name} is now a {new['kind']} (was a {old['kind']})")
         return
-    # A model no operation reaches may be built or read by callers alike: judge it both ways.
     directions = set(old["directions"]) | set(new["directions"]) or {REQUEST, RESPONSE}
     if "values" in new:
         _enum(python, old["values"], new["values"], new, directions, out)

@@ -21,7 +21,11 @@ def no_locator(side: str, ptr: str) -> str:
 
 def summary_line(name: str, report: Report) -> str:
     """`datadog-incidents: 1 breaking, 3 compatible changes (major)`."""
-    return f"{name}: {report.breaking} breaking, {report.compatible} compatible changes ({report.bump})"
+    return f"{name}: {report.breaking} breaking, {_changes(report.compatible, 'compatible')} ({report.bump})"
+
+
+def _changes(count: int, kind: str) -> str:
+    return f"{count} {kind} change{'' if count == 1 else 's'}"
 
 
 def json_data(report: Report, locate: Locator = no_locator) -> dict[str, Any]:
@@ -67,7 +71,7 @@ def _markdown(report: Report, name: str, locate: Locator) -> str:
     lines = [f"### {name}: suggested version bump **{report.bump}**", ""]
     if not report.changes:
         return "\n".join(lines + ["No changes to the Python API.", ""])
-    lines += [f"{report.breaking} breaking, {report.compatible} compatible changes.", "",
+    lines += [f"{report.breaking} breaking, {_changes(report.compatible, 'compatible')}.", "",
               "| | change | Python | spec | what |", "| --- | --- | --- | --- | --- |"]
     for c in _ordered(report):
         mark = ":boom:" if c.breaking else ""

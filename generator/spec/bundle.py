@@ -248,15 +248,12 @@ class Bundler(WholeRefs):
     def _file(self, path: Path, ref: str, file: LoadedFile, ref_ptr: str) -> LoadedFile | None:
         if path in self.loaded:
             return self.loaded[path]
-        root_name = display_path(self.root, self.base)
-        if not _inside(path, self.root):
-            self.out.problems.append(self._problem(
-                file, ref_ptr, f"$ref {ref!r} leads outside the spec's folder {root_name!r}; not read"))
+        if not _inside(path, self.root):  # the line's file already says where the spec is
+            self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r} leads outside the spec's folder; not read"))
             return None
         if not _inside(path.resolve(), self.real_root):
             self.out.problems.append(self._problem(
-                file, ref_ptr, f"$ref {ref!r} goes through a symbolic link leading outside the spec's folder "
-                f"{root_name!r}; not read"))
+                file, ref_ptr, f"$ref {ref!r} goes through a symbolic link leading outside the spec's folder; not read"))
             return None
         if not path.is_file():
             self.out.problems.append(self._problem(file, ref_ptr, f"$ref {ref!r}: no such file"))
@@ -346,12 +343,12 @@ def _inside(path: Path, root: Path) -> bool:
 
 def display_path(path: Path, base: Path) -> str:
     """A path for messages and headers, relative to `base` (never to the current folder, so that output made
-    from one folder is the same from any other); as given when the two share nothing but the root."""
+    from one folder is the same from any other); absolute when the two share nothing but the root."""
     target, root = path.resolve(), base.resolve()
     try:
         return target.relative_to(root).as_posix()
     except ValueError:
         pass
     if Path(os.path.commonpath([target, root])) == Path(target.anchor):
-        return path.as_posix()
+        return target.as_posix()  # absolute: the same whichever folder the path was given from
     return Path(os.path.relpath(target, root)).as_posix()
