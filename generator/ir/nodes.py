@@ -69,7 +69,8 @@ class Parameter:
     style: str  # OpenAPI style, defaulted per location (simple, form)
     explode: bool
     deprecated: bool
-    example: str = ""  # the spec's example as a Python literal, e.g. '"00000000-0000"'; "" when none
+    example: str = ""  # the spec's example as Python source of `type`, e.g. 'UUID("...")'; "" when none
+    sample: str = ""  # a value of `type` as Python source: the spec's example, else one the schema allows
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class RequestBody:
     is_json: bool  # sent as JSON; otherwise as raw bytes/str/form data
     encoding: tuple[PartEncoding, ...] = ()  # form and multipart properties the spec gives an `encoding`
     example: str = ""  # the spec's first example as a Python literal (laid out over lines); "" when none
+    sample: str = ""  # a body as Python source: the spec's example, else the smallest the schema allows
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,7 @@ class Resource:
     model_imports: tuple[str, ...]  # model classes its operations name, sorted
     typing_imports: tuple[str, ...]  # names from `typing` its annotations use, e.g. ("Any",)
     paginated: bool = False  # some operation has `pagination`: the module imports the page walker
+    type_imports: tuple[str, ...] = ()  # import lines its parameter types need, e.g. "from uuid import UUID"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TYPE_CHECKING
+from uuid import UUID
 
 from .. import _runtime
 
@@ -55,7 +56,7 @@ class Incidents:
 
     def update_incident(
         self,
-        incident_id: str,
+        incident_id: UUID,
         *,
         body: IncidentUpdateRequest | dict[str, Any],
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -110,7 +111,7 @@ class AsyncIncidents:
 
     async def update_incident(
         self,
-        incident_id: str,
+        incident_id: UUID,
         *,
         body: IncidentUpdateRequest | dict[str, Any],
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,

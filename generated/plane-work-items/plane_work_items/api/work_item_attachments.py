@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TYPE_CHECKING
+from uuid import UUID
 
 from .. import _runtime
 
@@ -54,9 +55,9 @@ class WorkItemAttachments:
     def update_work_item_attachment(
         self,
         workspace_slug: str,
-        project_id: str,
-        work_item_id: str,
-        attachment_id: str,
+        project_id: UUID,
+        work_item_id: UUID,
+        attachment_id: UUID,
         *,
         body: WorkItemAttachmentUpdateRequest | dict[str, Any] | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -118,9 +119,9 @@ class AsyncWorkItemAttachments:
     async def update_work_item_attachment(
         self,
         workspace_slug: str,
-        project_id: str,
-        work_item_id: str,
-        attachment_id: str,
+        project_id: UUID,
+        work_item_id: UUID,
+        attachment_id: UUID,
         *,
         body: WorkItemAttachmentUpdateRequest | dict[str, Any] | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,

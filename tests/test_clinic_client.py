@@ -1,0 +1,81 @@
+"""A generated client for a small clinic API (tests/fixtures/clinic.yaml), on the wire and under mypy:
+date, date-time and uuid parameters, integer ids, declared error bodies, raw responses and a paged list."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime, timedelta, timezone
+from uuid import UUID
+
+import pytest
+
+from conftest import generate_fixture, import_generated
+from loopback import Reply
+
+APPOINTMENT = {"id": "3f0e5a8c-2b1d-4c6e-9a7f-0123456789ab", "patient_id": 7, "starts_at": "2025-03-04T09:30:00Z"}
+ROOM_A, ROOM_B = UUID("00000000-0000-0000-0000-00000000000a"), UUID("12345678-1234-5678-1234-567812345678")
+
+
+@pytest.fixture(scope="module")
+def clinic_output(tmp_path_factory):
+    return generate_fixture(tmp_path_factory, "clinic.yaml", "clinic")
+
+
+@pytest.fixture
+def clinic(clinic_output):
+    return import_generated(clinic_output, "clinic")
+
+
+def test_date_datetime_and_uuid_parameters_are_typed_and_sent_in_the_spec_formats(clinic, server):
+    import inspect
+
+    server.reply(Reply(200, {"items": [APPOINTMENT]}), Reply(200, APPOINTMENT))
+    signature = inspect.signature(clinic.Client(api_key="k").appointments.list_appointments)
+    assert {name: signature.parameters[name].annotation for name in ("day", "after", "clinic", "rooms", "x_request_id")} == {
+        "day": "date", "after": "datetime | None", "clinic": "UUID | None", "rooms": "list[UUID] | None",
+        "x_request_id": "UUID | None"}
+    tz = timezone(timedelta(hours=2))
+    with clinic.Client(api_key="k", base_url=server.url) as client:
+        page = client.appointments.list_appointments(
+            day=date(2025, 3, 4), after=datetime(2025, 3, 4, 9, 30, 15, tzinfo=tz),
+            clinic=UUID("3f0e5a8c-2b1d-4c6e-9a7f-0123456789ab"), rooms=[ROOM_A, ROOM_B],
+            x_request_id=UUID(int=5))
+        one = client.appointments.get_appointment(UUID("3f0e5a8c-2b1d-4c6e-9a7f-0123456789ab"))
+    assert page.items[0].id == UUID(APPOINTMENT["id"]) and one.patient_id == 7
+    listed, got = server.requests
+    assert listed.path == "/appointments"
+    assert listed.query == [
+        ("day", "2025-03-04"), ("after", "2025-03-04T09:30:15+02:00"),
+        ("clinic", "3f0e5a8c-2b1d-4c6e-9a7f-0123456789ab"),
+        ("rooms", f"{ROOM_A},{ROOM_B}"),
+    ]
+    assert listed.headers["x-request-id"] == "00000000-0000-0000-0000-000000000005"
+    assert got.path == "/appointments/3f0e5a8c-2b1d-4c6e-9a7f-0123456789ab"
+
+
+def test_integer_path_ids_are_integers(clinic, server):
+    import inspect
+
+    server.reply(Reply(200, {"id": 7, "name": "Ada"}))
+    with clinic.Client(api_key="k", base_url=server.url) as client:
+        assert inspect.signature(client.patients.get_patient).parameters["patient_id"].annotation == "int"
+        assert client.patients.get_patient(7).name == "Ada"
+    assert server.requests[0].path == "/patients/7"
+
+
+def test_paged_twin_sends_typed_parameters_on_every_page(clinic, server):
+    server.reply(Reply(200, {"items": [APPOINTMENT, APPOINTMENT]}), Reply(200, {"items": [APPOINTMENT]}))
+    with clinic.Client(api_key="k", base_url=server.url) as client:
+        items = list(client.appointments.list_appointments_with_pagination(day=date(2025, 3, 4)))
+    assert len(items) == 3 and all(isinstance(item.id, UUID) for item in items)
+    assert [r.query for r in server.requests] == [
+        [("day", "2025-03-04"), ("limit", "2")], [("day", "2025-03-04"), ("limit", "2"), ("offset", "2")]]
+
+
+def test_mypy_strict_on_the_generated_package(clinic_output, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path), "clinic"],
+        cwd=clinic_output, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
