@@ -79,3 +79,24 @@ def test_mypy_strict_on_the_generated_package(clinic_output, tmp_path):
         cwd=clinic_output, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_raw_response_raises_on_an_error_status_keeping_the_response(clinic, server):
+    server.reply(Reply(404, {"title": "Not found", "status": 404}, headers={"X-Trace": "abc"}),
+                 Reply(200, {"id": 7, "name": "Ada"}))
+    with clinic.Client(api_key="k", base_url=server.url) as client:
+        with pytest.raises(clinic.errors.NotFoundError) as caught:
+            client.patients.with_raw_response.get_patient(8)
+        raw = client.patients.with_raw_response.get_patient(7)
+    error = caught.value
+    assert error.status_code == 404 and error.response.status_code == 404
+    assert error.headers["x-trace"] == "abc" and error.body.title == "Not found"
+    assert raw.status_code == 200 and raw.parse().name == "Ada"
+
+
+async def test_async_raw_response_raises_on_an_error_status(clinic, server):
+    server.reply(Reply(422, {"code": "invalid", "fields": ["born"]}))
+    async with clinic.AsyncClient(api_key="k", base_url=server.url) as client:
+        with pytest.raises(clinic.errors.UnprocessableEntityError) as caught:
+            await client.patients.with_raw_response.create_patient(body={"name": "Ada", "born": "1815-12-10"})
+    assert caught.value.body.code == "invalid"

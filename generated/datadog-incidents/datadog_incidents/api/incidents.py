@@ -240,7 +240,7 @@ class Incidents:
 
     @property
     def with_raw_response(self) -> IncidentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return IncidentsWithRawResponse(self)
 
     @property
@@ -643,7 +643,7 @@ class AsyncIncidents:
 
     @property
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncIncidentsWithRawResponse(self)
 
     @property
@@ -1041,7 +1041,7 @@ class AsyncIncidents:
 class IncidentsWithRawResponse:
     """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: Incidents) -> None:
@@ -1063,7 +1063,7 @@ class IncidentsWithRawResponse:
 class AsyncIncidentsWithRawResponse:
     """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncIncidents) -> None:

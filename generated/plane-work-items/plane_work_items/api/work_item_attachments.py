@@ -44,7 +44,7 @@ class WorkItemAttachments:
 
     @property
     def with_raw_response(self) -> WorkItemAttachmentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return WorkItemAttachmentsWithRawResponse(self)
 
     @property
@@ -108,7 +108,7 @@ class AsyncWorkItemAttachments:
 
     @property
     def with_raw_response(self) -> AsyncWorkItemAttachmentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncWorkItemAttachmentsWithRawResponse(self)
 
     @property
@@ -167,7 +167,7 @@ class AsyncWorkItemAttachments:
 class WorkItemAttachmentsWithRawResponse:
     """Files attached to work items.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: WorkItemAttachments) -> None:
@@ -179,7 +179,7 @@ class WorkItemAttachmentsWithRawResponse:
 class AsyncWorkItemAttachmentsWithRawResponse:
     """Files attached to work items.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncWorkItemAttachments) -> None:

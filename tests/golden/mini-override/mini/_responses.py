@@ -113,7 +113,9 @@ def parse_response(
 
 
 class ApiResponse(Generic[T]):
-    """The HTTP response of a call made through `with_raw_response`; `.parse()` gives the typed body."""
+    """The HTTP response of a successful call made through `with_raw_response`; `.parse()` gives the typed
+    body. An error status raises `ApiError` (with `.response` and `.headers`) before this is returned.
+    """
 
     def __init__(
         self,
