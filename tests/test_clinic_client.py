@@ -100,3 +100,14 @@ async def test_async_raw_response_raises_on_an_error_status(clinic, server):
         with pytest.raises(clinic.errors.UnprocessableEntityError) as caught:
             await client.patients.with_raw_response.create_patient(body={"name": "Ada", "born": "1815-12-10"})
     assert caught.value.body.code == "invalid"
+
+
+def test_paged_twin_docstring_says_it_returns_the_items(clinic):
+    def returns(method) -> str:
+        doc = method.__doc__
+        return doc.split("Returns:", 1)[1].split("\n\n", 1)[0].strip()
+
+    client, aclient = clinic.Client(api_key="k"), clinic.AsyncClient(api_key="k")
+    assert returns(client.appointments.list_appointments_with_pagination).startswith("Iterator[Appointment]: ")
+    assert returns(aclient.appointments.list_appointments_with_pagination).startswith("AsyncIterator[Appointment]: ")
+    assert returns(client.appointments.list_appointments).startswith("AppointmentPage: ")

@@ -316,7 +316,7 @@ class Incidents:
             page_size: Size for a given page. The maximum allowed value is 100.
 
         Returns:
-            IncidentsResponse: OK
+            Iterator[IncidentResponseData]: every item of every page, a `Pager`; `.iter_pages()` gives each page, as `IncidentsResponse`.
 
         Raises:
             errors.BadRequestError: 400 Bad Request
@@ -719,7 +719,7 @@ class AsyncIncidents:
             page_size: Size for a given page. The maximum allowed value is 100.
 
         Returns:
-            IncidentsResponse: OK
+            AsyncIterator[IncidentResponseData]: every item of every page, a `AsyncPager`; `.iter_pages()` gives each page, as `IncidentsResponse`.
 
         Raises:
             errors.BadRequestError: 400 Bad Request
