@@ -111,3 +111,15 @@ def test_paged_twin_docstring_says_it_returns_the_items(clinic):
     assert returns(client.appointments.list_appointments_with_pagination).startswith("Iterator[Appointment]: ")
     assert returns(aclient.appointments.list_appointments_with_pagination).startswith("AsyncIterator[Appointment]: ")
     assert returns(client.appointments.list_appointments).startswith("AppointmentPage: ")
+
+
+def test_schemas_named_like_runtime_classes_take_a_schema_suffix(clinic, server):
+    from clinic import models
+
+    assert {"ApiModelSchema", "ClientSchema", "ApiErrorSchema"} <= set(vars(models))
+    assert models.ApiModelSchema.__doc__.strip() == "What this API models."
+    assert not {"ApiModelModel", "Client", "ApiError"} & set(vars(models))
+    server.reply(Reply(200, {"name": "clinic", "client": {"name": "front desk"}}))
+    with clinic.Client(api_key="k", base_url=server.url) as client:
+        about = client.about.get_api_model()
+    assert isinstance(about, models.ApiModelSchema) and isinstance(about.client, models.ClientSchema)
