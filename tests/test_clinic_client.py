@@ -3,6 +3,7 @@ date, date-time and uuid parameters, integer ids, declared error bodies, raw res
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -123,3 +124,47 @@ def test_schemas_named_like_runtime_classes_take_a_schema_suffix(clinic, server)
     with clinic.Client(api_key="k", base_url=server.url) as client:
         about = client.about.get_api_model()
     assert isinstance(about, models.ApiModelSchema) and isinstance(about.client, models.ClientSchema)
+
+
+def test_error_bodies_are_typed_by_their_declared_model(clinic, server):
+    server.reply(Reply(404, {"title": "Not found", "status": 404}), Reply(404, {"message": "no route"}),
+                 Reply(422, {"code": "invalid", "fields": ["born"]}))
+    with clinic.Client(api_key="k", base_url=server.url) as client:
+        with pytest.raises(clinic.errors.ProblemError) as typed:
+            client.patients.get_patient(8)
+        with pytest.raises(clinic.errors.NotFoundError) as untyped:  # a body that is no Problem
+            client.patients.get_patient(9)
+        with pytest.raises(clinic.errors.ApiErrorSchemaError) as refused:
+            client.patients.create_patient(body={"name": "Ada", "born": "1815-12-10"})
+    assert isinstance(typed.value, clinic.errors.NotFoundError)  # still the status's class
+    assert typed.value.body == clinic.models.Problem(title="Not found", status=404)
+    assert not isinstance(untyped.value, clinic.errors.ProblemError) and untyped.value.body == {"message": "no route"}
+    assert isinstance(refused.value, clinic.errors.UnprocessableEntityError) and refused.value.body.fields == ["born"]
+
+
+TYPED_ERROR_USE = """
+from clinic import Client, errors
+
+client = Client(api_key="k")
+try:
+    client.patients.get_patient(1)
+except errors.ProblemError as e:
+    title: str = e.body.title
+    status: int | None = e.body.status
+"""
+
+
+def test_mypy_strict_types_error_bodies(clinic_output, tmp_path):
+    good, bad = tmp_path / "good.py", tmp_path / "bad.py"
+    good.write_text(TYPED_ERROR_USE)
+    bad.write_text(TYPED_ERROR_USE.replace("e.body.title", "e.body.titel"))
+
+    def mypy(path):
+        return subprocess.run(
+            [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", str(tmp_path / "cache"),
+             str(path)], cwd=clinic_output, capture_output=True, text=True,
+            env={**os.environ, "MYPYPATH": str(clinic_output)})
+
+    passed, failed = mypy(good), mypy(bad)
+    assert passed.returncode == 0, passed.stdout
+    assert failed.returncode == 1 and '"Problem" has no attribute "titel"' in failed.stdout, failed.stdout

@@ -31,11 +31,12 @@ from clientsmith.ir.nodes import (
     ServerVariable,
 )
 from clientsmith.spec.merge import MergedSpec
-from clientsmith.models.generate import ModelsResult
+from clientsmith.models.generate import MODEL, ModelsResult
 from clientsmith.naming import RESERVED_ARGUMENTS, class_name, identifier, snake_case, unique
 from clientsmith.spec.resolve import Resolver
 from clientsmith.ir.pagination import PaginationReader
 from clientsmith.ir.examples import example_literal
+from clientsmith.ir.error_models import error_models, typed_error_name
 from clientsmith.ir.security import security_requirements, security_schemes
 from clientsmith.ir.parameters import IDEMPOTENCY_KEY_HEADER, ParameterReader
 from clientsmith.ir.sample_values import body_sample
@@ -86,6 +87,7 @@ class IRBuilder:
         self.pagination = PaginationReader(spec, self.resolver, self.typer, paging)
         self.parameters = ParameterReader(self.document, self.resolver, self.typer)
         self._type_imports: dict[tuple[str, str], list[TypeNode]] = {}
+        self._object_models = {name for name, kind in models.kind_by_class.items() if kind == MODEL}
         self.models = models
         self.package = package
         self.distribution = distribution
@@ -94,6 +96,7 @@ class IRBuilder:
         info = self.document.get("info") or {}
         schemes = security_schemes(self.document, self.resolver, CLIENT_ARGUMENTS)
         servers = self._servers({s.python_name for s in schemes})
+        resources = self._resources()
         return Api(
             ir_version=IR_VERSION,
             title=_text(info.get("title")),
@@ -107,9 +110,10 @@ class IRBuilder:
             generator_version=__version__,
             servers=servers,
             security_schemes=schemes,
-            resources=self._resources(),
+            resources=resources,
             models=tuple(self.models.kind_by_class),
             extensions=_extensions(self.document),
+            error_models=error_models(resources),
         )
 
     # -- servers and security -------------------------------------------------------------------
@@ -331,6 +335,8 @@ class IRBuilder:
                     type=annotation,
                     is_success=status.startswith("2"),
                     headers=tuple(response.get("headers") or ()),
+                    error_class=typed_error_name(annotation, self._object_models)
+                    if not status.startswith("2") and annotation in self._object_models else "",
                 )
             )
         return tuple(result)

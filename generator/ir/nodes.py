@@ -115,6 +115,7 @@ class Response:
     type: str  # annotation of the parsed body; "None" when there is none
     is_success: bool
     headers: tuple[str, ...]  # documented response header names
+    error_class: str = ""  # an error status whose body is a model: the `errors` class typed by it, e.g. "ProblemError"
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,15 @@ class Resource:
 
 
 @dataclass(frozen=True)
+class ErrorModel:
+    """A model some operation declares as the body of an error status: `errors.<class_name>` types it."""
+
+    model: str  # the model class, e.g. "Problem"
+    class_name: str  # the error class whose `body` is the model, e.g. "ProblemError"
+    statuses: tuple[str, ...]  # the statuses that declare it, in first-seen order, e.g. ("404", "4XX")
+
+
+@dataclass(frozen=True)
 class Api:
     ir_version: int
     title: str
@@ -204,6 +214,7 @@ class Api:
     resources: tuple[Resource, ...]
     models: tuple[str, ...]  # every model class, in module order
     extensions: dict[str, Any] = field(default_factory=dict)  # the document's x-* keys
+    error_models: tuple[ErrorModel, ...] = ()  # models declared as error bodies, each with its typed error class
 
     @property
     def operations(self) -> tuple[Operation, ...]:

@@ -102,7 +102,7 @@ def parse_response(
         body = _decode(response, kind) if declared and kind is not None else _raw_body(response)
     except ValueError:
         body = _raw_body(response)  # real servers send error bodies that differ from their docs
-    raise errors.error_class(response.status_code)(
+    raise errors.error_class(response.status_code, body)(
         status_code=response.status_code,
         method=endpoint.method,
         url=url,

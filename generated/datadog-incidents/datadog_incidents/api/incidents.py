@@ -275,11 +275,11 @@ class Incidents:
             IncidentsResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _LIST_INCIDENTS,
@@ -319,11 +319,11 @@ class Incidents:
             Iterator[IncidentResponseData]: every item of every page, a `Pager`; `.iter_pages()` gives each page, as `IncidentsResponse`.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return _pagers.Pager(
             partial(
@@ -363,11 +363,11 @@ class Incidents:
             IncidentResponse: CREATED
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _CREATE_INCIDENT,
@@ -405,11 +405,11 @@ class Incidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _GET_INCIDENT,
@@ -443,11 +443,11 @@ class Incidents:
             incident_id: The UUID of the incident.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _DELETE_INCIDENT,
@@ -487,11 +487,11 @@ class Incidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _UPDATE_INCIDENT,
@@ -531,9 +531,9 @@ class Incidents:
             AttachmentArray: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _LIST_INCIDENT_ATTACHMENTS,
@@ -574,8 +574,8 @@ class Incidents:
             Attachment: Created
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.JSONAPIErrorResponseError, its body a JSONAPIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -618,10 +618,10 @@ class Incidents:
             Attachment: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
@@ -678,11 +678,11 @@ class AsyncIncidents:
             IncidentsResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _LIST_INCIDENTS,
@@ -722,11 +722,11 @@ class AsyncIncidents:
             AsyncIterator[IncidentResponseData]: every item of every page, a `AsyncPager`; `.iter_pages()` gives each page, as `IncidentsResponse`.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return _pagers.AsyncPager(
             partial(
@@ -766,11 +766,11 @@ class AsyncIncidents:
             IncidentResponse: CREATED
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _CREATE_INCIDENT,
@@ -808,11 +808,11 @@ class AsyncIncidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _GET_INCIDENT,
@@ -846,11 +846,11 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _DELETE_INCIDENT,
@@ -890,11 +890,11 @@ class AsyncIncidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _UPDATE_INCIDENT,
@@ -934,9 +934,9 @@ class AsyncIncidents:
             AttachmentArray: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _LIST_INCIDENT_ATTACHMENTS,
@@ -977,8 +977,8 @@ class AsyncIncidents:
             Attachment: Created
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.JSONAPIErrorResponseError, its body a JSONAPIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -1021,10 +1021,10 @@ class AsyncIncidents:
             Attachment: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,

@@ -182,7 +182,7 @@ class Things:
             ThingResponse: OK
 
         Raises:
-            errors.NotFoundError: 404 Not found
+            errors.NotFoundError: 404 Not found (also errors.ErrorsError, its body a Errors)
         """
         _trace.debug("span %s", "GetThing")
         return self._client.request(
@@ -343,7 +343,7 @@ class AsyncThings:
             ThingResponse: OK
 
         Raises:
-            errors.NotFoundError: 404 Not found
+            errors.NotFoundError: 404 Not found (also errors.ErrorsError, its body a Errors)
         """
         _trace.debug("span %s", "GetThing")
         return await self._client.request(
