@@ -60,6 +60,9 @@ class Format(TypeNode):
                 text = str(UUID(int=1))
             return f'UUID("{text}")'
         parsed = _iso(value, self.name)
+        if self.name == "date":  # date(2024, 1, 31) reads best
+            day = date.fromisoformat(parsed)
+            return f"date({day.year}, {day.month}, {day.day})"
         return f'{self.name}.fromisoformat("{parsed}")'
 
 
