@@ -15,8 +15,9 @@ RUNTIME_ERROR_NAMES = frozenset({
 
 
 def typed_error_name(model: str, object_models: set[str]) -> str:
-    """`<Model>Error`; `<Model>BodyError` where that is a runtime class (`NotFound` -> `NotFoundBodyError`)."""
-    name = f"{model}Error"
+    """`<Model>Error`; `<Model>Exception` for a model named `...Error` (`Error` -> `ErrorException`, not
+    `ErrorError`); `<Model>BodyError` where that is a runtime class (`NotFound` -> `NotFoundBodyError`)."""
+    name = f"{model}Exception" if model.endswith("Error") else f"{model}Error"
     if name in RUNTIME_ERROR_NAMES:
         name = f"{model}BodyError"
         # another model's `<Model>Error` cannot be this one's too

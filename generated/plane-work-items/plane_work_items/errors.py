@@ -31,7 +31,7 @@ __all__ = [
     "RequestValidationError",
     "UnstableOperationError",
     "MissingCredentialsError",
-    "ErrorError",
+    "ErrorException",
 ]
 
 _BODY_PREVIEW = 500
@@ -144,7 +144,7 @@ class MissingCredentialsError(Error):
     """The operation needs credentials the client was not given."""
 
 
-class ErrorError(ApiError):
+class ErrorException(ApiError):
     """An error status whose body parsed into the model `Error` (declared for 400, 403, 404): `body` is that model. The exception is also of the status's class (`NotFoundError` for a 404, ...)."""
 
     body: _models.Error
@@ -163,7 +163,7 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
 
 # Error classes typed by their body, by the name of the body's model.
 MODEL_ERRORS: dict[str, type[ApiError]] = {
-    "Error": ErrorError,
+    "Error": ErrorException,
 }
 
 

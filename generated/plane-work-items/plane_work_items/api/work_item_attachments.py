@@ -80,9 +80,9 @@ class WorkItemAttachments:
             WorkItemAttachment | None: Work item attachment updated. Plane's server answers this way, with no body: it marks the attachment as uploaded.; The updated attachment, from servers that return it.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request. The input is not valid. (also errors.ErrorError, its body a Error)
-            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment. (also errors.ErrorError, its body a Error)
-            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment. (also errors.ErrorError, its body a Error)
+            errors.BadRequestError: 400 Bad Request. The input is not valid. (also errors.ErrorException, its body a Error)
+            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment. (also errors.ErrorException, its body a Error)
+            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment. (also errors.ErrorException, its body a Error)
         """
         return self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
@@ -144,9 +144,9 @@ class AsyncWorkItemAttachments:
             WorkItemAttachment | None: Work item attachment updated. Plane's server answers this way, with no body: it marks the attachment as uploaded.; The updated attachment, from servers that return it.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request. The input is not valid. (also errors.ErrorError, its body a Error)
-            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment. (also errors.ErrorError, its body a Error)
-            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment. (also errors.ErrorError, its body a Error)
+            errors.BadRequestError: 400 Bad Request. The input is not valid. (also errors.ErrorException, its body a Error)
+            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment. (also errors.ErrorException, its body a Error)
+            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment. (also errors.ErrorException, its body a Error)
         """
         return await self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
