@@ -80,10 +80,11 @@ def test_raw_response(mini, server):
 
 
 async def test_raw_response_async_and_only_for_that_call(mini, server):
-    server.reply(Reply(404, {"errors": ["gone"]}), Reply(200, THING), Reply(200, THING))
+    server.reply(Reply(404, {"errors": ["gone"]}, headers={"X-Trace": "t404"}), Reply(200, THING), Reply(200, THING))
     async with mini.AsyncClient(api_key="k", base_url=server.url) as client:
-        raw = await client.things.with_raw_response.get_thing("t1")
-        assert raw.status_code == 404  # not raised: the caller reads the response
+        with pytest.raises(mini.errors.NotFoundError) as caught:  # raised, as the plain call does
+            await client.things.with_raw_response.get_thing("t1")
+        assert caught.value.response.status_code == 404 and caught.value.headers["x-trace"] == "t404"
         assert client.things.with_raw_response.get_thing.__name__ == "get_thing"
         parsed = await client.things.get_thing("t1")  # the next plain call parses again
         raw_ok = await client.things.with_raw_response.get_thing("t1")

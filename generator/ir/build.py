@@ -23,28 +23,28 @@ from clientsmith.ir.nodes import (
     IR_VERSION,
     Api,
     EventStream,
-    OAuthFlow,
     Operation,
-    Parameter,
     RequestBody,
     Resource,
     Response,
-    SecurityRequirement,
-    SecurityScheme,
     Server,
     ServerVariable,
 )
 from clientsmith.spec.merge import MergedSpec
-from clientsmith.models.generate import ModelsResult
-from clientsmith.naming import RESERVED_ARGUMENTS, class_name, identifier, parameter_identifier, snake_case, unique
-from clientsmith.problems import pointer
+from clientsmith.models.generate import MODEL, ModelsResult
+from clientsmith.naming import RESERVED_ARGUMENTS, class_name, identifier, snake_case, unique
 from clientsmith.spec.resolve import Resolver
 from clientsmith.ir.pagination import PaginationReader
 from clientsmith.ir.examples import example_literal
+from clientsmith.ir.error_models import error_models, typed_error_name
+from clientsmith.ir.security import security_requirements, security_schemes
+from clientsmith.ir.parameters import IDEMPOTENCY_KEY_HEADER, ParameterReader
+from clientsmith.ir.sample_values import body_sample
+from clientsmith.ir.type_nodes import TypeNode, imports_source
 from clientsmith.ir.schema_types import SchemaTyper, child, union
 from clientsmith.ir.webhooks import read_webhooks, webhooks_section
 from clientsmith.config import SignatureConfig
-from clientsmith.spec.validate import QUERYSTRING, iter_operations
+from clientsmith.spec.validate import iter_operations
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 DEFAULT_TAG = "default"
@@ -53,7 +53,6 @@ CLIENT_ARGUMENTS = frozenset({
     "base_url", "server", "timeout", "max_retries", "http_client", "unstable_operations", "headers", "redirects",
     "client_id", "client_secret", "client_auth", "strict", "middleware",
 })
-IDEMPOTENCY_KEY_HEADER = "idempotency-key"
 # A server's name (what `server=` accepts) comes from its description when that is this short.
 MAX_SERVER_NAME_WORDS = 4
 
@@ -89,6 +88,9 @@ class IRBuilder:
         self.resolver = Resolver(spec)
         self.typer = SchemaTyper(self.resolver, models.class_by_pointer, models.kind_by_class)
         self.pagination = PaginationReader(spec, self.resolver, self.typer, paging)
+        self.parameters = ParameterReader(self.document, self.resolver, self.typer)
+        self._type_imports: dict[tuple[str, str], list[TypeNode]] = {}
+        self._object_models = {name for name, kind in models.kind_by_class.items() if kind == MODEL}
         self.models = models
         self.package = package
         self.distribution = distribution
@@ -96,8 +98,9 @@ class IRBuilder:
 
     def build(self) -> Api:
         info = self.document.get("info") or {}
-        schemes = self._security_schemes()
+        schemes = security_schemes(self.document, self.resolver, CLIENT_ARGUMENTS)
         servers = self._servers({s.python_name for s in schemes})
+        resources = self._resources()
         return Api(
             ir_version=IR_VERSION,
             title=_text(info.get("title")),
@@ -111,10 +114,11 @@ class IRBuilder:
             generator_version=__version__,
             servers=servers,
             security_schemes=schemes,
-            resources=self._resources(),
+            resources=resources,
             models=tuple(self.models.kind_by_class),
             extensions=_extensions(self.document),
             webhooks=read_webhooks(self.spec, self.resolver, self.typer, self.webhook_signature),
+            error_models=error_models(resources),
         )
 
     # -- servers and security -------------------------------------------------------------------
@@ -158,57 +162,6 @@ class IRBuilder:
                                   description=description, variables=tuple(variables)))
         return tuple(servers)
 
-    def _security_schemes(self) -> tuple[SecurityScheme, ...]:
-        raw = ((self.document.get("components") or {}).get("securitySchemes")) or {}
-        taken = set(CLIENT_ARGUMENTS)
-        schemes = []
-        for name, scheme in raw.items():
-            scheme = self.resolver.deref(scheme)
-            kind = _text(scheme.get("type"))
-            http_scheme = _text(scheme.get("scheme")).lower() if kind == "http" else "" if kind == "apiKey" else "bearer"
-            if kind == "apiKey":
-                base = name[:-4] if name.lower().endswith("auth") and len(name) > 4 else name
-                python_name = identifier(base)
-            elif kind == "http" and http_scheme == "basic":
-                python_name = "basic_auth"
-            elif kind == "http":
-                python_name = "bearer_token"
-            else:
-                python_name = "access_token"
-            flows = tuple(
-                OAuthFlow(
-                    kind=flow_kind,
-                    token_url=_text(flow.get("tokenUrl")),
-                    authorization_url=_text(flow.get("authorizationUrl")),
-                    refresh_url=_text(flow.get("refreshUrl")),
-                    scopes=tuple(flow.get("scopes") or ()),
-                )
-                for flow_kind, flow in (scheme.get("flows") or {}).items()
-                if isinstance(flow, dict)
-            )
-            schemes.append(
-                SecurityScheme(
-                    name=name,
-                    python_name=unique(python_name, taken),
-                    kind=kind,
-                    location=_text(scheme.get("in")) if kind == "apiKey" else "header",
-                    parameter_name=_text(scheme.get("name")) if kind == "apiKey" else "Authorization",
-                    http_scheme=http_scheme,
-                    description=_text(scheme.get("description")),
-                    flows=flows,
-                )
-            )
-        return tuple(schemes)
-
-    def _security(self, operation: dict[str, Any]) -> tuple[SecurityRequirement, ...]:
-        requirements = operation.get("security", self.document.get("security")) or []
-        result = []
-        for requirement in requirements:
-            if isinstance(requirement, dict):
-                names = tuple(requirement)
-                result.append(SecurityRequirement(names, tuple(tuple(requirement[n] or ()) for n in names)))
-        return tuple(result)
-
     # -- operations -----------------------------------------------------------------------------
 
     def _resources(self) -> tuple[Resource, ...]:
@@ -239,6 +192,8 @@ class IRBuilder:
                     model_imports=tuple(sorted(names & model_names)),
                     typing_imports=("Any",) if "Any" in names else (),
                     paginated=any(op.pagination for op in operations),
+                    type_imports=imports_source(
+                        [n for op in operations for n in self._type_imports[(op.http_method, op.path)]]),
                 )
             )
         return tuple(resources)
@@ -246,7 +201,8 @@ class IRBuilder:
     def _operation(self, path: str, method: str, operation: dict[str, Any], op_ptr: str) -> Operation:
         op_id = _text(operation.get("operationId")) or f"{method}_{path}"
         taken_args = set(RESERVED_ARGUMENTS)
-        params = self._parameters(path, operation, op_ptr, taken_args)
+        params = self.parameters.read(path, operation, op_ptr, taken_args)
+        self._type_imports[(method.upper(), path)] = [self.parameters.nodes[(op_ptr, p.python_name)] for p in params]
         body = self._request_body(operation, op_ptr)
         responses = self._responses(operation, op_ptr)
         successes = [r.type for r in responses if r.is_success]
@@ -277,7 +233,7 @@ class IRBuilder:
             body=body,
             responses=responses,
             return_type=return_type,
-            security=self._security(operation),
+            security=security_requirements(self.document, operation),
             unstable=(unstable if isinstance(unstable, str) else "unstable") if unstable else "",
             idempotent=idempotent,
             servers=self._operation_servers(path, operation),
@@ -286,52 +242,6 @@ class IRBuilder:
             pagination=self.pagination.read(operation, op_ptr, method_name, params, body, responses, http_method),
             extensions=_extensions(operation),
         )
-
-    def _parameters(self, path: str, operation: dict[str, Any], op_ptr: str, taken: set[str]) -> list[Parameter]:
-        path_ptr = pointer("paths", path)
-        merged: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
-        sources = [(self.document["paths"][path].get("parameters") or [], path_ptr),
-                   (operation.get("parameters") or [], op_ptr)]
-        for raw_params, base in sources:
-            for index, raw in enumerate(raw_params):
-                ptr = self.resolver.ref_target(raw)
-                param = self.resolver.deref(raw)
-                if isinstance(param, dict) and param.get("in") == QUERYSTRING:
-                    # OpenAPI 3.2: one parameter holds the whole query string, its object's fields as
-                    # form pairs, which is what an exploded form-style query parameter sends
-                    param = {**param, "name": param.get("name") or QUERYSTRING, "in": "query",
-                             "style": "form", "explode": True}
-                if isinstance(param, dict):
-                    merged[(str(param.get("name")), str(param.get("in")))] = (
-                        param, ptr[1:] if ptr else child(base, "parameters", index))
-        result = []
-        # required first so that the Python signature is valid; otherwise document order
-        for (name, location), (param, ptr) in merged.items():
-            schema_ptr = child(ptr, "schema")
-            schema = param.get("schema")
-            if schema is None and isinstance(param.get("content"), dict) and param["content"]:
-                media = next(iter(param["content"]))
-                schema = param["content"][media].get("schema", {})
-                schema_ptr = child(ptr, "content", media, "schema")
-            style = _text(param.get("style")) or ("form" if location in ("query", "cookie") else "simple")
-            explode = param.get("explode", style == "form")
-            result.append(
-                Parameter(
-                    name=name,
-                    python_name=unique(parameter_identifier(name), taken),
-                    location=location,
-                    # The client fills an Idempotency-Key the caller leaves out: never a required argument.
-                    required=location == "path" or (param.get("required") is True and not (
-                        location == "header" and name.lower() == IDEMPOTENCY_KEY_HEADER)),
-                    type=self.typer.annotation(schema or {}, schema_ptr),
-                    description=_text(param.get("description")),
-                    style=style,
-                    explode=explode is True,
-                    deprecated=param.get("deprecated") is True,
-                    example=example_literal(self.resolver, param, schema),
-                )
-            )
-        return result
 
     def _request_body(self, operation: dict[str, Any], op_ptr: str) -> RequestBody | None:
         raw = operation.get("requestBody")
@@ -368,6 +278,7 @@ class IRBuilder:
             is_json=is_json,
             encoding=() if is_json else part_encodings(content[media] or {}),
             example=example_literal(self.resolver, content[media] or {}, schema) if is_json else "",
+            sample=body_sample(self.resolver, content[media] or {}, schema, is_json or is_form),
         )
 
     def _event_stream(self, operation: dict[str, Any], op_ptr: str) -> EventStream | None:
@@ -431,6 +342,8 @@ class IRBuilder:
                     type=annotation,
                     is_success=status.startswith("2"),
                     headers=tuple(response.get("headers") or ()),
+                    error_class=typed_error_name(annotation, self._object_models)
+                    if not status.startswith("2") and annotation in self._object_models else "",
                 )
             )
         return tuple(result)

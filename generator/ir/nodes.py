@@ -69,7 +69,8 @@ class Parameter:
     style: str  # OpenAPI style, defaulted per location (simple, form)
     explode: bool
     deprecated: bool
-    example: str = ""  # the spec's example as a Python literal, e.g. '"00000000-0000"'; "" when none
+    example: str = ""  # the spec's example as Python source of `type`, e.g. 'UUID("...")'; "" when none
+    sample: str = ""  # a value of `type` as Python source: the spec's example, else one the schema allows
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class RequestBody:
     is_json: bool  # sent as JSON; otherwise as raw bytes/str/form data
     encoding: tuple[PartEncoding, ...] = ()  # form and multipart properties the spec gives an `encoding`
     example: str = ""  # the spec's first example as a Python literal (laid out over lines); "" when none
+    sample: str = ""  # a body as Python source: the spec's example, else the smallest the schema allows
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Response:
     type: str  # annotation of the parsed body; "None" when there is none
     is_success: bool
     headers: tuple[str, ...]  # documented response header names
+    error_class: str = ""  # an error status whose body is a model: the `errors` class typed by it, e.g. "ProblemError"
 
 
 @dataclass(frozen=True)
@@ -182,6 +185,16 @@ class Resource:
     model_imports: tuple[str, ...]  # model classes its operations name, sorted
     typing_imports: tuple[str, ...]  # names from `typing` its annotations use, e.g. ("Any",)
     paginated: bool = False  # some operation has `pagination`: the module imports the page walker
+    type_imports: tuple[str, ...] = ()  # import lines its parameter types need, e.g. "from uuid import UUID"
+
+
+@dataclass(frozen=True)
+class ErrorModel:
+    """A model some operation declares as the body of an error status: `errors.<class_name>` types it."""
+
+    model: str  # the model class, e.g. "Problem"
+    class_name: str  # the error class whose `body` is the model, e.g. "ProblemError"
+    statuses: tuple[str, ...]  # the statuses that declare it, in first-seen order, e.g. ("404", "4XX")
 
 
 @dataclass(frozen=True)
@@ -241,6 +254,7 @@ class Api:
     models: tuple[str, ...]  # every model class, in module order
     extensions: dict[str, Any] = field(default_factory=dict)  # the document's x-* keys
     webhooks: Webhooks | None = None  # the spec's webhooks; None when it has none
+    error_models: tuple[ErrorModel, ...] = ()  # models declared as error bodies, each with its typed error class
 
     @property
     def operations(self) -> tuple[Operation, ...]:

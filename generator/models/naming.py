@@ -30,6 +30,34 @@ _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
 }
 
 
+# The generated package's own public names (its base model, clients, responses, errors): a schema named
+# like one gets `<Name>Schema`, so `from pkg.models import ClientSchema` and `from pkg import Client`
+# read apart, and the typed error classes can name the model. `Error`, the name of countless specs'
+# error schema, keeps its name: the runtime's is only ever `errors.Error`.
+RUNTIME_NAMES = frozenset({
+    "ApiModel", "Client", "AsyncClient", "ApiResponse", "StreamedResponse", "AsyncStreamedResponse", "Stream",
+    "AsyncStream", "ServerSentEvent", "ClientCredentials", "AsyncClientCredentials", "Middleware",
+    "AsyncMiddleware", "CallInfo", "Pager", "AsyncPager", "ApiError", "BadRequestError",
+    "AuthenticationError", "PermissionDeniedError", "NotFoundError", "ConflictError", "UnprocessableEntityError",
+    "RateLimitError", "ServerError", "ApiConnectionError", "ApiTimeoutError", "ResponseValidationError",
+    "RequestValidationError", "UnstableOperationError", "MissingCredentialsError",
+})
+RUNTIME_NAME_SUFFIX = "Schema"
+
+
+def _runtime_clash(pointer: str, name: str) -> str | None:
+    """The runtime name a top-level schema's class takes, as named or as datamodel-code-generator
+    suffixed it to keep clear of its base class (`ApiModelModel`)."""
+    tokens = pointer.split("/")
+    if len(tokens) != 4 or tokens[1:3] != ["components", "schemas"]:
+        return None
+    if name in RUNTIME_NAMES:
+        return name
+    if name.endswith("Model") and name[: -len("Model")] in RUNTIME_NAMES:
+        return name[: -len("Model")]
+    return None
+
+
 def readable_names(source: str, pointers: list[tuple[str, str]]) -> dict[str, str]:
     """The new name of each class of a nested schema (and of a top-level one numbered for it), given the
     module and `pointers` ((schema pointer, class) in datamodel-code-generator's order)."""
@@ -54,6 +82,11 @@ def readable_names(source: str, pointers: list[tuple[str, str]]) -> dict[str, st
         if own and own not in taken and own not in reserved and name not in renames and name not in generic:
             renames[name] = own
             taken = (taken - {name}) | {own}
+    for pointer, name in pointers:  # top-level schemas named like the runtime's own classes
+        clash = _runtime_clash(pointer, name)
+        if clash and name not in renames:
+            renames[name] = _unique(clash + RUNTIME_NAME_SUFFIX, taken | reserved)
+            taken = (taken - {name}) | {renames[name]}
     for pointer, name in pointers:
         base = base_of[pointer]
         if base is None or name in renames:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ast
-import textwrap
 from pathlib import Path
 
 import jinja2
 
 from clientsmith.output.filters import FILTERS
-from clientsmith.ir.nodes import Api, Operation
+from clientsmith.output.readme_examples import readme_examples
+from clientsmith.ir.nodes import Api
 from clientsmith.templates_dir import builtin_templates_dir
 from clientsmith.problems import TemplateError
 from clientsmith.output.template_blocks import check_override_blocks
@@ -74,41 +74,6 @@ def _server_arguments(api: Api) -> list[tuple[str, str | None]]:
         (name, next(iter(values)) if len(values) == 1 and counts[name] == len(api.servers) else None)
         for name, values in defaults.items()
     ]
-
-
-def _readme_examples(api: Api) -> dict[str, object]:
-    """Arguments for the README's example: the first credentials an operation accepts, one call each."""
-    names = {s.name: s.python_name for s in api.security_schemes}
-    first = next((req.schemes for op in api.operations for req in op.security), ())
-    client_args = [f'{names[n]}="..."' for n in first if n in names]
-    unstable = sorted(op.method_name for op in api.operations if op.unstable)
-    if unstable:
-        client_args.append("unstable_operations={" + ", ".join(f'"{n}"' for n in unstable) + "}")
-    calls = []
-    full_calls = {}
-    for resource in api.resources:
-        for op in resource.operations:
-            args = [p.example or f'"{p.python_name}"' for p in op.path_params]
-            if op.body is not None and op.body.required:
-                args.append("body={...}")
-            calls.append((resource, op, args))
-            full_calls[op.operation_id] = _example_call(resource.attribute, op)
-    return {"example_client_args": client_args, "example_calls": calls, "unstable_names": unstable,
-            "method_examples": full_calls}
-
-
-def _example_call(attribute: str, op: Operation) -> str:
-    """A call of the method with the spec's examples: path parameters, required parameters, the body."""
-    args = [p.example or f'"{p.python_name}"' for p in op.path_params]
-    args += [f"{p.python_name}={p.example or '...'}" for p in op.query_params + op.header_params + op.cookie_params
-             if p.required]
-    if op.body is not None and (op.body.required or op.body.example):
-        args.append("body=" + (op.body.example or "{...}"))
-    head = f"client.{attribute}.{op.method_name}("
-    one_line = head + ", ".join(args) + ")"
-    if len(one_line) <= 88 and "\n" not in one_line:
-        return one_line
-    return head + "\n" + "".join(textwrap.indent(arg, "    ") + ",\n" for arg in args) + ")"
 
 
 def header_text(spec_source: str) -> str:
@@ -185,7 +150,7 @@ def render_package(api: Api, user_templates: Path | None = None) -> dict[str, st
             for s in api.security_schemes
         ],
     }
-    common.update(_readme_examples(api))
+    common.update(readme_examples(api))
     pkg = api.package
     files: dict[str, str] = {}
 

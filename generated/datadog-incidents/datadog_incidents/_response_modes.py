@@ -117,12 +117,12 @@ def shape_response(
     is_async: bool,
 ) -> Any:
     """The call's result in its mode: typed by the decorator that set the mode, or by the method."""
+    if not response.is_success:
+        # Every mode raises the ApiError of the status, as openai-python's raw responses do: the
+        # exception keeps the response (status, headers, body), so nothing is lost by raising.
+        parse_response(endpoint, response, url)
     if mode == RAW:
         return ApiResponse(endpoint, response, url, is_async=is_async, strict=strict)
-    if not response.is_success:
-        parse_response(
-            endpoint, response, url
-        )  # raises the ApiError of the status (body already read)
     if mode == STREAMED:
         from ._streaming import AsyncStreamedResponse, StreamedResponse
 

@@ -149,7 +149,34 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
 }
 
 
-def error_class(status_code: int) -> type[ApiError]:
-    if status_code >= 500:
-        return ServerError
-    return STATUS_ERRORS.get(status_code, ApiError)
+# Error classes typed by their body, by the name of the body's model.
+MODEL_ERRORS: dict[str, type[ApiError]] = {}
+
+
+def error_class(status_code: int, body: Any = None) -> type[ApiError]:
+    """The class raised for a status: the status's own (`NotFoundError`), and, when the body parsed into
+    a declared error model, also that model's typed class (`ProblemError`, whose `body` is a `Problem`).
+    """
+    status_class = ServerError if status_code >= 500 else STATUS_ERRORS.get(status_code, ApiError)
+    model = type(body)
+    typed = (
+        MODEL_ERRORS.get(model.__name__)
+        if model.__module__.startswith(f"{__package__}.models")
+        else None
+    )
+    if typed is None:
+        return status_class
+    return typed if status_class is ApiError else _both(status_class, typed)
+
+
+_BOTH: dict[tuple[type[ApiError], type[ApiError]], type[ApiError]] = {}
+
+
+def _both(status_class: type[ApiError], typed: type[ApiError]) -> type[ApiError]:
+    """One class that is both, made once, so `except NotFoundError` and `except ProblemError` each catch it."""
+    key = (status_class, typed)
+    if key not in _BOTH:
+        _BOTH[key] = type(
+            status_class.__name__, key, {"__module__": __name__, "__doc__": status_class.__doc__}
+        )
+    return _BOTH[key]

@@ -102,7 +102,7 @@ def parse_response(
         body = _decode(response, kind) if declared and kind is not None else _raw_body(response)
     except ValueError:
         body = _raw_body(response)  # real servers send error bodies that differ from their docs
-    raise errors.error_class(response.status_code)(
+    raise errors.error_class(response.status_code, body)(
         status_code=response.status_code,
         method=endpoint.method,
         url=url,
@@ -113,7 +113,9 @@ def parse_response(
 
 
 class ApiResponse(Generic[T]):
-    """The HTTP response of a call made through `with_raw_response`; `.parse()` gives the typed body."""
+    """The HTTP response of a successful call made through `with_raw_response`; `.parse()` gives the typed
+    body. An error status raises `ApiError` (with `.response` and `.headers`) before this is returned.
+    """
 
     def __init__(
         self,

@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._logging import SECRETS
+
+# The models load with the first error that has one: importing the package stays cheap. Named through
+# the module, so a model called like a class of this one (`Error`) cannot shadow it.
+if TYPE_CHECKING:
+    from . import models as _models
 
 __all__ = [
     "Error",
@@ -26,6 +31,7 @@ __all__ = [
     "RequestValidationError",
     "UnstableOperationError",
     "MissingCredentialsError",
+    "ErrorException",
 ]
 
 _BODY_PREVIEW = 500
@@ -138,6 +144,12 @@ class MissingCredentialsError(Error):
     """The operation needs credentials the client was not given."""
 
 
+class ErrorException(ApiError):
+    """An error status whose body parsed into the model `Error` (declared for 400, 403, 404): `body` is that model. The exception is also of the status's class (`NotFoundError` for a 404, ...)."""
+
+    body: _models.Error
+
+
 STATUS_ERRORS: dict[int, type[ApiError]] = {
     400: BadRequestError,
     401: AuthenticationError,
@@ -149,7 +161,36 @@ STATUS_ERRORS: dict[int, type[ApiError]] = {
 }
 
 
-def error_class(status_code: int) -> type[ApiError]:
-    if status_code >= 500:
-        return ServerError
-    return STATUS_ERRORS.get(status_code, ApiError)
+# Error classes typed by their body, by the name of the body's model.
+MODEL_ERRORS: dict[str, type[ApiError]] = {
+    "Error": ErrorException,
+}
+
+
+def error_class(status_code: int, body: Any = None) -> type[ApiError]:
+    """The class raised for a status: the status's own (`NotFoundError`), and, when the body parsed into
+    a declared error model, also that model's typed class (`ProblemError`, whose `body` is a `Problem`).
+    """
+    status_class = ServerError if status_code >= 500 else STATUS_ERRORS.get(status_code, ApiError)
+    model = type(body)
+    typed = (
+        MODEL_ERRORS.get(model.__name__)
+        if model.__module__.startswith(f"{__package__}.models")
+        else None
+    )
+    if typed is None:
+        return status_class
+    return typed if status_class is ApiError else _both(status_class, typed)
+
+
+_BOTH: dict[tuple[type[ApiError], type[ApiError]], type[ApiError]] = {}
+
+
+def _both(status_class: type[ApiError], typed: type[ApiError]) -> type[ApiError]:
+    """One class that is both, made once, so `except NotFoundError` and `except ProblemError` each catch it."""
+    key = (status_class, typed)
+    if key not in _BOTH:
+        _BOTH[key] = type(
+            status_class.__name__, key, {"__module__": __name__, "__doc__": status_class.__doc__}
+        )
+    return _BOTH[key]

@@ -240,7 +240,7 @@ class Incidents:
 
     @property
     def with_raw_response(self) -> IncidentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return IncidentsWithRawResponse(self)
 
     @property
@@ -275,11 +275,11 @@ class Incidents:
             IncidentsResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _LIST_INCIDENTS,
@@ -316,14 +316,14 @@ class Incidents:
             page_size: Size for a given page. The maximum allowed value is 100.
 
         Returns:
-            IncidentsResponse: OK
+            Iterator[IncidentResponseData]: every item of every page, a `Pager`; `.iter_pages()` gives each page, as `IncidentsResponse`.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return _pagers.Pager(
             partial(
@@ -363,11 +363,11 @@ class Incidents:
             IncidentResponse: CREATED
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _CREATE_INCIDENT,
@@ -405,11 +405,11 @@ class Incidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _GET_INCIDENT,
@@ -443,11 +443,11 @@ class Incidents:
             incident_id: The UUID of the incident.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _DELETE_INCIDENT,
@@ -487,11 +487,11 @@ class Incidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _UPDATE_INCIDENT,
@@ -531,9 +531,9 @@ class Incidents:
             AttachmentArray: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _LIST_INCIDENT_ATTACHMENTS,
@@ -574,8 +574,8 @@ class Incidents:
             Attachment: Created
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.JSONAPIErrorResponseError, its body a JSONAPIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -618,10 +618,10 @@ class Incidents:
             Attachment: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
@@ -643,7 +643,7 @@ class AsyncIncidents:
 
     @property
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncIncidentsWithRawResponse(self)
 
     @property
@@ -678,11 +678,11 @@ class AsyncIncidents:
             IncidentsResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _LIST_INCIDENTS,
@@ -719,14 +719,14 @@ class AsyncIncidents:
             page_size: Size for a given page. The maximum allowed value is 100.
 
         Returns:
-            IncidentsResponse: OK
+            AsyncIterator[IncidentResponseData]: every item of every page, a `AsyncPager`; `.iter_pages()` gives each page, as `IncidentsResponse`.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return _pagers.AsyncPager(
             partial(
@@ -766,11 +766,11 @@ class AsyncIncidents:
             IncidentResponse: CREATED
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _CREATE_INCIDENT,
@@ -808,11 +808,11 @@ class AsyncIncidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _GET_INCIDENT,
@@ -846,11 +846,11 @@ class AsyncIncidents:
             incident_id: The UUID of the incident.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _DELETE_INCIDENT,
@@ -890,11 +890,11 @@ class AsyncIncidents:
             IncidentResponse: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.AuthenticationError: 401 Unauthorized
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.AuthenticationError: 401 Unauthorized (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _UPDATE_INCIDENT,
@@ -934,9 +934,9 @@ class AsyncIncidents:
             AttachmentArray: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _LIST_INCIDENT_ATTACHMENTS,
@@ -977,8 +977,8 @@ class AsyncIncidents:
             Attachment: Created
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.JSONAPIErrorResponseError, its body a JSONAPIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _CREATE_INCIDENT_POSTMORTEM_ATTACHMENT,
@@ -1021,10 +1021,10 @@ class AsyncIncidents:
             Attachment: OK
 
         Raises:
-            errors.BadRequestError: 400 Bad Request
-            errors.PermissionDeniedError: 403 Forbidden
-            errors.NotFoundError: 404 Not Found
-            errors.RateLimitError: 429 Too many requests
+            errors.BadRequestError: 400 Bad Request (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.PermissionDeniedError: 403 Forbidden (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.NotFoundError: 404 Not Found (also errors.APIErrorResponseError, its body a APIErrorResponse)
+            errors.RateLimitError: 429 Too many requests (also errors.APIErrorResponseError, its body a APIErrorResponse)
         """
         return await self._client.request(
             _UPDATE_INCIDENT_ATTACHMENT,
@@ -1041,7 +1041,7 @@ class AsyncIncidents:
 class IncidentsWithRawResponse:
     """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: Incidents) -> None:
@@ -1063,7 +1063,7 @@ class IncidentsWithRawResponse:
 class AsyncIncidentsWithRawResponse:
     """Manage incident response, as well as associated attachments, metadata, and todos. See the [Incident Management page](https://docs.datadoghq.com/service_management/incident_management/) for more information.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncIncidents) -> None:

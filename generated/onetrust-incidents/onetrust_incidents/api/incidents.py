@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TYPE_CHECKING
+from uuid import UUID
 
 from .. import _runtime
 
@@ -45,7 +46,7 @@ class Incidents:
 
     @property
     def with_raw_response(self) -> IncidentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return IncidentsWithRawResponse(self)
 
     @property
@@ -55,7 +56,7 @@ class Incidents:
 
     def update_incident(
         self,
-        incident_id: str,
+        incident_id: UUID,
         *,
         body: IncidentUpdateRequest | dict[str, Any],
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -100,7 +101,7 @@ class AsyncIncidents:
 
     @property
     def with_raw_response(self) -> AsyncIncidentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncIncidentsWithRawResponse(self)
 
     @property
@@ -110,7 +111,7 @@ class AsyncIncidents:
 
     async def update_incident(
         self,
-        incident_id: str,
+        incident_id: UUID,
         *,
         body: IncidentUpdateRequest | dict[str, Any],
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -150,7 +151,7 @@ class AsyncIncidents:
 class IncidentsWithRawResponse:
     """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: Incidents) -> None:
@@ -160,7 +161,7 @@ class IncidentsWithRawResponse:
 class AsyncIncidentsWithRawResponse:
     """APIs used to create, update, search, and manage incidents, including linking incidents to inventories, retrieving details, and tracking their lifecycle.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncIncidents) -> None:

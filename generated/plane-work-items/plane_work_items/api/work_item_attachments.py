@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any, TYPE_CHECKING
+from uuid import UUID
 
 from .. import _runtime
 
@@ -43,7 +44,7 @@ class WorkItemAttachments:
 
     @property
     def with_raw_response(self) -> WorkItemAttachmentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return WorkItemAttachmentsWithRawResponse(self)
 
     @property
@@ -54,9 +55,9 @@ class WorkItemAttachments:
     def update_work_item_attachment(
         self,
         workspace_slug: str,
-        project_id: str,
-        work_item_id: str,
-        attachment_id: str,
+        project_id: UUID,
+        work_item_id: UUID,
+        attachment_id: UUID,
         *,
         body: WorkItemAttachmentUpdateRequest | dict[str, Any] | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -79,9 +80,9 @@ class WorkItemAttachments:
             WorkItemAttachment | None: Work item attachment updated. Plane's server answers this way, with no body: it marks the attachment as uploaded.; The updated attachment, from servers that return it.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request. The input is not valid.
-            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment.
-            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment.
+            errors.BadRequestError: 400 Bad Request. The input is not valid. (also errors.ErrorException, its body a Error)
+            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment. (also errors.ErrorException, its body a Error)
+            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment. (also errors.ErrorException, its body a Error)
         """
         return self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
@@ -107,7 +108,7 @@ class AsyncWorkItemAttachments:
 
     @property
     def with_raw_response(self) -> AsyncWorkItemAttachmentsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncWorkItemAttachmentsWithRawResponse(self)
 
     @property
@@ -118,9 +119,9 @@ class AsyncWorkItemAttachments:
     async def update_work_item_attachment(
         self,
         workspace_slug: str,
-        project_id: str,
-        work_item_id: str,
-        attachment_id: str,
+        project_id: UUID,
+        work_item_id: UUID,
+        attachment_id: UUID,
         *,
         body: WorkItemAttachmentUpdateRequest | dict[str, Any] | None = None,
         timeout: _runtime.TimeoutTypes | _runtime.NotGiven = _runtime.NOT_GIVEN,
@@ -143,9 +144,9 @@ class AsyncWorkItemAttachments:
             WorkItemAttachment | None: Work item attachment updated. Plane's server answers this way, with no body: it marks the attachment as uploaded.; The updated attachment, from servers that return it.
 
         Raises:
-            errors.BadRequestError: 400 Bad Request. The input is not valid.
-            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment.
-            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment.
+            errors.BadRequestError: 400 Bad Request. The input is not valid. (also errors.ErrorException, its body a Error)
+            errors.PermissionDeniedError: 403 Forbidden. The caller is not allowed to change this attachment. (also errors.ErrorException, its body a Error)
+            errors.NotFoundError: 404 Not Found. No such workspace, project, work item or attachment. (also errors.ErrorException, its body a Error)
         """
         return await self._client.request(
             _UPDATE_WORK_ITEM_ATTACHMENT,
@@ -166,7 +167,7 @@ class AsyncWorkItemAttachments:
 class WorkItemAttachmentsWithRawResponse:
     """Files attached to work items.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: WorkItemAttachments) -> None:
@@ -178,7 +179,7 @@ class WorkItemAttachmentsWithRawResponse:
 class AsyncWorkItemAttachmentsWithRawResponse:
     """Files attached to work items.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncWorkItemAttachments) -> None:

@@ -51,7 +51,7 @@ class Search:
 
     @property
     def with_raw_response(self) -> SearchWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return SearchWithRawResponse(self)
 
     @property
@@ -109,7 +109,7 @@ class AsyncSearch:
 
     @property
     def with_raw_response(self) -> AsyncSearchWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncSearchWithRawResponse(self)
 
     @property
@@ -162,7 +162,7 @@ class AsyncSearch:
 class SearchWithRawResponse:
     """Search operations.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: Search) -> None:
@@ -172,7 +172,7 @@ class SearchWithRawResponse:
 class AsyncSearchWithRawResponse:
     """Search operations.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncSearch) -> None:

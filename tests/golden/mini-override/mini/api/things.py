@@ -127,7 +127,7 @@ class Things:
 
     @property
     def with_raw_response(self) -> ThingsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return ThingsWithRawResponse(self)
 
     @property
@@ -182,7 +182,7 @@ class Things:
             ThingResponse: OK
 
         Raises:
-            errors.NotFoundError: 404 Not found
+            errors.NotFoundError: 404 Not found (also errors.ErrorsError, its body a Errors)
         """
         _trace.debug("span %s", "GetThing")
         return self._client.request(
@@ -288,7 +288,7 @@ class AsyncThings:
 
     @property
     def with_raw_response(self) -> AsyncThingsWithRawResponse:
-        """The same operations, returning the HTTP response (status, headers, `.parse()`)."""
+        """The same operations, returning the HTTP response (status, headers, `.parse()`); an error status raises `ApiError`, as the plain call does."""
         return AsyncThingsWithRawResponse(self)
 
     @property
@@ -343,7 +343,7 @@ class AsyncThings:
             ThingResponse: OK
 
         Raises:
-            errors.NotFoundError: 404 Not found
+            errors.NotFoundError: 404 Not found (also errors.ErrorsError, its body a Errors)
         """
         _trace.debug("span %s", "GetThing")
         return await self._client.request(
@@ -444,7 +444,7 @@ class AsyncThings:
 class ThingsWithRawResponse:
     """Things and stuff.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: Things) -> None:
@@ -458,7 +458,7 @@ class ThingsWithRawResponse:
 class AsyncThingsWithRawResponse:
     """Things and stuff.
 
-    Each method returns the HTTP response; `.parse()` gives the typed body.
+    Each method returns the HTTP response; `.parse()` gives the typed body. An error status raises `ApiError` (its `.response` and `.headers` kept), as the plain call does.
     """
 
     def __init__(self, resource: AsyncThings) -> None:
