@@ -55,7 +55,8 @@ def parse_chunked(text: str, parse: ParseChunk, known: Store) -> tuple[dict[str,
         raise Unsplittable("byte order mark")
     lines = text.split("\n")
     lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-    parts = _parts(lines, 0, len(lines), 0, 1)
+    columns = [_column(line) for line in lines]
+    parts = _parts(lines, columns, 0, len(lines), 0, 1)
     if not parts:
         raise Unsplittable("no mapping at the top level")
     data: dict[str, Any] = {}
@@ -65,58 +66,56 @@ def parse_chunked(text: str, parse: ParseChunk, known: Store) -> tuple[dict[str,
     return data, found, kept
 
 
-def _content(line: str) -> bool:
-    stripped = line.strip()
-    return bool(stripped) and not stripped.startswith("#")
+def _column(line: str) -> int:
+    """The column a line's content starts at; -1 for a blank or comment line."""
+    stripped = line.lstrip(" ")
+    if not stripped.strip() or stripped.startswith("#"):
+        return -1
+    return len(line) - len(stripped)
 
 
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip(" "))
-
-
-def _parts(lines: list[str], lo: int, hi: int, indent: int, depth: int) -> list[_Part]:
+def _parts(lines: list[str], columns: list[int], lo: int, hi: int, indent: int, depth: int) -> list[_Part]:
     """The keys of the block mapping at column `indent` in lines[lo:hi]."""
     starts = []
     for number in range(lo, hi):
-        line = lines[number]
-        if not _content(line):
-            continue
-        column = _indent(line)
-        if column < indent:
-            raise Unsplittable(f"line {number + 1} is indented less than its mapping")
-        if column > indent:
+        column = columns[number]
+        if column == indent:
+            line = lines[number]
+            first = line[column]
+            if starts and line[column:column + 2].rstrip("\r\n") in ("-", "- "):
+                continue  # a sequence written at its key's column: the previous key's value
+            if first in _UNSAFE_STARTS or line.startswith(("---", "...")):
+                raise Unsplittable(f"line {number + 1} starts with {first!r}")
+            starts.append(number)
+        elif column > indent:
             if not starts:
                 raise Unsplittable(f"line {number + 1} is indented more than the first key")
-            continue
-        first = line[column]
-        if starts and line[column:column + 2].rstrip("\r\n") in ("-", "- "):
-            continue  # a sequence written at its key's column: the previous key's value
-        if first in _UNSAFE_STARTS or line.startswith(("---", "...")):
-            raise Unsplittable(f"line {number + 1} starts with {first!r}")
-        starts.append(number)
+        elif column >= 0:
+            raise Unsplittable(f"line {number + 1} is indented less than its mapping")
     parts = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else hi
         # Comments and blank lines below a key stay in its chunk; those above the first key in none.
-        children = _children(lines, start, end, indent, depth) if depth < MAX_DEPTH else None
+        children = _children(lines, columns, start, end, indent, depth) if depth < MAX_DEPTH else None
         parts.append(_Part(start, end, children))
     return parts
 
 
-def _children(lines: list[str], start: int, end: int, indent: int, depth: int) -> list[_Part] | None:
+def _children(lines: list[str], columns: list[int], start: int, end: int, indent: int,
+              depth: int) -> list[_Part] | None:
     """The parts of the block mapping that is this key's value, or None when the value is anything else."""
     header = lines[start].rstrip("\r\n")
     if "#" in header:
         header = header.split(" #", 1)[0]
     if not header.rstrip().endswith(":") or "'" in header or '"' in header:
         return None  # a value on the key's line, or a quoted key: parsed whole
-    body = next((n for n in range(start + 1, end) if _content(lines[n])), None)
+    body = next((n for n in range(start + 1, end) if columns[n] >= 0), None)
     if body is None:
         return None
-    column = _indent(lines[body])
+    column = columns[body]
     if column <= indent or lines[body][column] == "-":
         return None
-    return _parts(lines, start + 1, end, column, depth + 1)
+    return _parts(lines, columns, start + 1, end, column, depth + 1)
 
 
 def _chunk_key(pointer: str, text: str) -> str:
