@@ -76,7 +76,7 @@ def _column(line: str) -> int:
 
 def _parts(lines: list[str], columns: list[int], lo: int, hi: int, indent: int, depth: int) -> list[_Part]:
     """The keys of the block mapping at column `indent` in lines[lo:hi]."""
-    starts = []
+    starts: list[int] = []
     for number in range(lo, hi):
         column = columns[number]
         if column == indent:
@@ -92,7 +92,7 @@ def _parts(lines: list[str], columns: list[int], lo: int, hi: int, indent: int, 
                 raise Unsplittable(f"line {number + 1} is indented more than the first key")
         elif column >= 0:
             raise Unsplittable(f"line {number + 1} is indented less than its mapping")
-    parts = []
+    parts: list[_Part] = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else hi
         # Comments and blank lines below a key stay in its chunk; those above the first key in none.
