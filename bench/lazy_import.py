@@ -3,7 +3,8 @@ and `mypy --strict` on it.
 
 Prints, from one run: `import datadog_v2` plus first use of the incidents resource against the official
 `IncidentsApi` import, and importing every model against the official `datadog_api_client.v2.models`
-(which imports them all). Each figure is the median of 5 fresh interpreters, with bytecode compiled
+(which imports them all), release 2.51.0, built from the same spec as `../shared/real/datadog/openapi-v2.yaml`;
+and openapi-python-client 0.29.1's package for the same spec (`import <package>.models`). Each figure is the median of 5 fresh interpreters, with bytecode compiled
 beforehand as `pip install` does.
 """
 
@@ -29,18 +30,40 @@ FIRST_RESOURCE = "import datadog_v2\ndatadog_v2.Client(api_key='k', app_key='k')
 ALL_MODELS = "import datadog_v2.models as m\nfor name in m.__all__: getattr(m, name)"
 
 
+OFFICIAL_VERSION = "2.51.0"
+OPC_WORK = Path(__file__).resolve().parent / ".work" / "datadog-v2-openapi-python-client"
+
+
+def opc_python() -> Path:
+    return peer_python("openapi-python-client", ["openapi-python-client==0.29.1"])
+
+
+def _openapi_python_client_package() -> Path:
+    """openapi-python-client's package for the same spec (generated once; its models import eagerly)."""
+    if not list(OPC_WORK.glob("*/*/models/__init__.py")):
+        subprocess.run([str(opc_python().parent / "openapi-python-client"), "generate", "--path", str(SPEC), "--meta",
+                        "setup", "--overwrite", "--output-path", str(OPC_WORK / "client")], check=True,
+                       stdout=subprocess.DEVNULL)
+        compileall.compile_dir(OPC_WORK, quiet=1)
+    return next(iter(OPC_WORK.glob("*/*/models/__init__.py"))).parent.parent
+
+
 def main() -> None:
     subprocess.run([sys.executable, "-m", "clientsmith", "generate", "--spec", str(SPEC), "--package", "datadog_v2",
                     "--output", str(WORK), "--cache-dir", str(WORK.parent / "cache")], cwd=ROOT, check=True)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     compileall.compile_dir(WORK / "datadog_v2", quiet=1)
-    official = peer_python("datadog-api-client", ["datadog-api-client"])
+    # The official release built from the same spec: its v2 models are the spec's schemas, as ours are.
+    official = peer_python("datadog-api-client-2.51.0", [f"datadog-api-client=={OFFICIAL_VERSION}"])
+    opc_package = _openapi_python_client_package()
     ours = Path(sys.executable)
     figures = {
         "first_resource": import_time(ours, FIRST_RESOURCE, WORK),
         "official_incidents_api": import_time(official, "from datadog_api_client.v2.api.incidents_api import IncidentsApi"),
         "all_models": import_time(ours, ALL_MODELS, WORK),
         "official_all_models": import_time(official, "import datadog_api_client.v2.models"),
+        "openapi_python_client_all_models": import_time(
+            opc_python(), f"import {opc_package.name}.models", opc_package.parent),
     }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as mypy_cache:  # a cold check: no cache from an earlier run
@@ -51,8 +74,11 @@ def main() -> None:
     print(f"machine: {machine()}")
     print(f"import datadog_v2 + first resource {figures['first_resource']:.3f} s vs official IncidentsApi "
           f"{figures['official_incidents_api']:.3f} s: {figures['first_resource'] / figures['official_incidents_api']:.2f}x")
-    print(f"every model {figures['all_models']:.3f} s vs official v2.models {figures['official_all_models']:.3f} s: "
+    print(f"every model {figures['all_models']:.3f} s vs official {OFFICIAL_VERSION} v2.models {figures['official_all_models']:.3f} s: "
           f"{figures['all_models'] / figures['official_all_models']:.2f}x")
+    opc = figures["openapi_python_client_all_models"]
+    print(f"every model {figures['all_models']:.3f} s vs openapi-python-client 0.29.1 models {opc:.3f} s: "
+          f"{figures['all_models'] / opc:.2f}x (official {OFFICIAL_VERSION} {figures['official_all_models'] / opc:.2f}x)")
     print(f"mypy --strict: {'ok' if figures['mypy_strict_ok'] else 'FAILED'} in {figures['mypy_strict_seconds']:.1f} s")
     if not figures["mypy_strict_ok"]:
         print(check.stdout[-3000:])

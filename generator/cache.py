@@ -77,6 +77,17 @@ class Cache:
             pass  # a cache that cannot be written only costs speed
 
 
+    def folder(self, kind: str) -> Path | None:
+        """A folder of the cache for a tool that keeps its own files (keyed by our code); None when it
+        cannot be made."""
+        path = self.root / kind / code_digest()[:16]
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            self._ignore_self()
+        except OSError:
+            return None
+        return path
+
     def _ignore_self(self) -> None:
         """A `.gitignore` of `*` in the cache folder, as pytest's and mypy's have: never committed by mistake."""
         if not self._ignored:
@@ -94,4 +105,7 @@ class NoCache(Cache):
         return None
 
     def put(self, kind: str, key: str, value: Any) -> None:
+        return None
+
+    def folder(self, kind: str) -> Path | None:
         return None

@@ -292,7 +292,7 @@ def _build_package(target: ClientTarget, base: Path, cache: Cache, progress: Pro
         progress.stage("validating")
         warnings = _checked(finish_validation()[0], target.lenient, spec.problems)
     progress.stage(f"rendering {len(api.operations)} operations in {len(api.resources)} modules")
-    texts = render_package(api, target.templates)
+    texts = render_package(api, target.templates, cache.folder("templates"))
     formatted_keys = {path: format_key(text) for path, text in texts.items() if path.endswith(".py")}
     models_path = f"{target.package}/models.py"
     if reused_models is None:

@@ -320,7 +320,7 @@ def _models(old: dict[str, Any], new: dict[str, Any], out: list[Change]) -> None
         _add(out, "model-renamed", _reached(old[before]), f"models.{after}", new[after],
              f"model {before} is now {after}{_UNREACHED if not _reached(old[before]) else ''}")
         _model(after, old[before], new[after], out)
-    for name in [n for n in new if n in old]:
+    for name in [n for n in new if n in old and old[n] != new[n]]:  # an equal record has nothing to report
         _model(name, old[name], new[name], out)
 
 

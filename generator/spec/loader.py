@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from clientsmith.cache import Cache, code_digest, digest
+from clientsmith.cache import Cache, NoCache, code_digest, digest
 from clientsmith.problems import Problem, SpecError, escape_pointer_token
 from clientsmith.spec.json_lines import parse_json
+from clientsmith.spec.yaml_chunks import Unsplittable, parse_chunked
 
 # The C parser is several times faster on large specs; fall back to the pure-Python one.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -145,6 +147,10 @@ def load_file(path: Path, display: str | None = None, cache: Cache | None = None
     file_digest = digest(raw)
     if as_text:
         return LoadedFile(path, display, text, {"": 1}, file_digest)
+    if cache is not None and not isinstance(cache, NoCache) and path.suffix.lower() != ".json":
+        chunked = _load_chunked(path, display, text, file_digest, cache)
+        if chunked is not None:
+            return chunked
     key = digest("load", code_digest(), file_digest, path.suffix.lower())
     cached = cache.get("load", key) if cache else None
     if isinstance(cached, tuple) and len(cached) == 2 and (any_top_level or isinstance(cached[0], dict)):
@@ -154,6 +160,31 @@ def load_file(path: Path, display: str | None = None, cache: Cache | None = None
     if cache:
         cache.put("load", key, (loaded.data, loaded.lines))
     return loaded
+
+
+def _load_chunked(path: Path, display: str, text: str, file_digest: str, cache: Cache) -> LoadedFile | None:
+    """The file parsed chunk by chunk, taking unchanged chunks from its last parse (see yaml_chunks.py);
+    None when it must be parsed whole."""
+    store_key = digest("load-chunks", code_digest(), display)
+    known = cache.get("load-chunks", store_key)
+    try:
+        data, lines, kept = parse_chunked(text, partial(_parse_chunk, display), known if isinstance(known, dict) else {})
+    except Unsplittable:
+        return None
+    if not isinstance(known, dict) or kept.keys() != known.keys():
+        cache.put("load-chunks", store_key, kept)  # before the caller's stages touch the shared data
+    return LoadedFile(path, display, data, lines, file_digest)
+
+
+def _parse_chunk(display: str, text: str, pointer: str) -> tuple[Any, dict[str, int]]:
+    node = yaml.compose(text, Loader=_Loader)
+    if node is None:
+        raise ValueError("empty chunk")
+    builder = _Builder(display)
+    data = builder.build(node, pointer, set())
+    if builder.problems:
+        raise SpecError(builder.problems)
+    return data, builder.lines
 
 
 def load_text(text: str, display: str, path: Path | None = None, any_top_level: bool = False) -> LoadedFile:
