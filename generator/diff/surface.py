@@ -185,11 +185,13 @@ def _spec_nullable(document: dict[str, Any], ptr: str) -> bool:
 
 
 def _directions(api: Api, classes: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
-    """For each model, whether callers send it (request), receive it (response), or both."""
+    """For each model, whether callers send it (request), receive it (response: webhook payloads too), or both."""
     roots: dict[str, list[str]] = {REQUEST: [], RESPONSE: []}
     for op in api.operations:
         roots[REQUEST] += [p.type for p in op.parameters] + ([op.body.type] if op.body else [])
         roots[RESPONSE] += [r.type for r in op.responses] + [op.return_type]
+    if api.webhooks is not None:  # `unwrap` hands each event's payload model to its users
+        roots[RESPONSE] += [event.type for event in api.webhooks.events]
     refs = {name: _class_references(info) for name, info in classes.items()}
     result: dict[str, set[str]] = {}
     for direction, texts in roots.items():
