@@ -22,6 +22,7 @@ def run_check(args: argparse.Namespace) -> int:
     stale = unmerged = False
     cache = cache_for(args)
     for target in targets(args):
+        target_stale = target_unmerged = False  # each target says for itself whether it is up to date
         package = build_package(target, base_folder(args), cache, reuse=not args.no_cache)
         # First what regenerating changes for callers, then the code, then the manifest in one line.
         before = previous_api(target.output)
@@ -33,10 +34,10 @@ def run_check(args: argparse.Namespace) -> int:
         expected = edits.files
         for edited in edits.edited:
             if edited.conflicts:
-                unmerged = True
+                target_unmerged = True
                 print("\n".join(conflict_report(target.output, edited)))
             elif markers := unresolved_markers(expected[edited.rel]):
-                unmerged = True
+                target_unmerged = True
                 print(f"{(target.output / edited.rel).as_posix()}:{markers[0]}: conflict markers still stand "
                       f"(lines {', '.join(map(str, markers))}): resolve them, then run check again")
             else:
@@ -49,7 +50,7 @@ def run_check(args: argparse.Namespace) -> int:
             new = expected.get(rel, b"")
             if old == new or (rel == BASE and same_base(old, new)):
                 continue
-            stale = True
+            target_stale = True
             label = (target.output / rel).as_posix()
             if rel == BASE:  # compressed: a diff of its bytes says nothing
                 print(f"{label}: not the record of the generated files that `generate` would write")
@@ -66,8 +67,9 @@ def run_check(args: argparse.Namespace) -> int:
                 tofile=f"{label} (regenerated)" if rel in expected else "/dev/null",
             )
             sys.stdout.writelines(diff)
-        if not stale and not unmerged:
+        if not target_stale and not target_unmerged:
             print(f"{target.distribution}: up to date")
+        stale, unmerged = stale or target_stale, unmerged or target_unmerged
     if stale:
         print(f"generated output is stale: run `{generate_command(args)}`", file=sys.stderr)
     if unmerged:

@@ -1,4 +1,5 @@
-"""The `clientsmith` command line. Exit codes: 0 ok, 1 spec problems or stale output, 2 usage or I/O."""
+"""The `clientsmith` command line. Exit codes: 0 ok, 1 spec problems or stale output, 2 usage or I/O,
+3 an internal error (a bug in clientsmith)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from clientsmith.problems import SpecError, SpecMissing, TemplateError
 from clientsmith.progress import Progress
 from clientsmith.output.write import OutputConflict
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"clientsmith: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a traceback)",
               file=sys.stderr)
-        return 3
+        return EXIT_INTERNAL
 
 
 def _silence_stdout() -> None:

@@ -18,8 +18,8 @@ from clientsmith.output.template_blocks import check_override_blocks
 # The resource classes: sync and async from one template. Each has a `WithRawResponse` companion whose
 # methods wrap the plain ones (no second copy of every method).
 FLAVORS = (
-    {"is_async": False, "raw": False, "prefix": "", "suffix": "", "doc_note": ""},
-    {"is_async": True, "raw": False, "prefix": "Async", "suffix": "", "doc_note": ""},
+    {"is_async": False, "prefix": ""},
+    {"is_async": True, "prefix": "Async"},
 )
 CLIENT_FLAVORS = FLAVORS
 
