@@ -42,11 +42,11 @@ class Work:
 
     def __init__(self) -> None:
         import clientsmith.output.format as format_module
-        import clientsmith.pipeline as pipeline
+        import clientsmith.models.reuse as models_reuse
 
         self.models = 0
         self.formatted: list[str] = []
-        generate_models, format_python = pipeline.generate_models, format_module.format_python
+        generate_models, format_python = models_reuse.generate_models, format_module.format_python
 
         def counted_models(*args, **kwargs):
             self.models += 1
@@ -57,7 +57,7 @@ class Work:
             return format_python(source, path)
 
         self.patch = pytest.MonkeyPatch()
-        self.patch.setattr(pipeline, "generate_models", counted_models)
+        self.patch.setattr(models_reuse, "generate_models", counted_models)
         self.patch.setattr(format_module, "format_python", counted_format)
         _COUNTING.append(self)
 
@@ -138,16 +138,19 @@ def test_changed_template_recomputes_what_it_renders(clone, monkeypatch):
 
 def test_another_black_or_models_version_recomputes(clone, monkeypatch):
     import clientsmith.output.format as format_module
+    import clientsmith.output.package_cache as package_cache
     import clientsmith.pipeline as pipeline
+    import clientsmith.tool_versions as tool_versions
 
     with monkeypatch.context() as patch:
-        patch.setattr(pipeline, "_models_version", lambda: "0.0.0-other")
+        patch.setattr(tool_versions, "models_version", lambda: "0.0.0-other")
         work = Work()
         build_package(clone, Path.cwd(), reuse=True)
         work.stop()
     assert work.models == 1
     with monkeypatch.context() as patch:
         patch.setattr(pipeline, "BLACK_KIND", "black-0.0-other")
+        patch.setattr(package_cache, "BLACK_KIND", "black-0.0-other")
         patch.setattr(format_module, "BLACK_KIND", "black-0.0-other")
         work = Work()
         build_package(clone, Path.cwd(), reuse=True)

@@ -130,13 +130,13 @@ def test_second_run_after_one_operation_changed_validates_little(tmp_path, capsy
 
 def test_background_validation_reports_what_foreground_validation_does(tmp_path, monkeypatch, capsys):
     """Large specs are validated in a forked child while models are made; the errors are the same."""
-    import clientsmith.pipeline as pipeline
+    import clientsmith.spec.validation_job as validation_job
 
     spec = tmp_path / "spec.yaml"
     spec.write_text((ROOT / "tests" / "corpus" / "missing_info_version.yaml").read_text())
     results = []
     for threshold in (10_000, 0):
-        monkeypatch.setattr(pipeline, "BACKGROUND_VALIDATION_OVER", threshold)
+        monkeypatch.setattr(validation_job, "BACKGROUND_VALIDATION_OVER", threshold)
         out = tmp_path / f"out{threshold}"
         code = main(["generate", "--spec", str(spec), "--package", "p", "--output", str(out), "--no-cache"])
         results.append((code, capsys.readouterr().err, out.exists()))
@@ -145,12 +145,12 @@ def test_background_validation_reports_what_foreground_validation_does(tmp_path,
 
 
 def test_background_validation_of_a_valid_spec_generates_the_same_package(tmp_path, monkeypatch):
-    import clientsmith.pipeline as pipeline
+    import clientsmith.spec.validation_job as validation_job
     from conftest import read_tree
 
     trees = []
     for threshold in (10_000, 0):
-        monkeypatch.setattr(pipeline, "BACKGROUND_VALIDATION_OVER", threshold)
+        monkeypatch.setattr(validation_job, "BACKGROUND_VALIDATION_OVER", threshold)
         out = tmp_path / f"out{threshold}"
         assert main(["generate", "--spec", str(ROOT / "specs" / "plane-work-items"), "--package", "p",
                      "--output", str(out), "--no-cache"]) == 0
