@@ -187,7 +187,7 @@ def _last_reports(args: argparse.Namespace) -> int:
     if args.old is not None:
         raise ConfigError("--last takes no specs: it reads the report the last `generate` kept")
     outputs = [args.output] if args.output is not None else [t.output for t in load_targets(args.config)]
-    breaking = False
+    breaking, reported = False, False
     for output in outputs:
         kept = load_last(output)
         if kept is None:
@@ -196,7 +196,9 @@ def _last_reports(args: argparse.Namespace) -> int:
             continue
         distribution, report = kept
         sys.stdout.write(render(report, args.format, distribution))
-        breaking = breaking or bool(report.breaking)
+        breaking, reported = breaking or bool(report.breaking), True
+    if not reported:  # exit 2 (no report), which CI tells from 0 (no breaking change) and 1 (breaking changes)
+        return EXIT_USAGE
     return EXIT_PROBLEMS if args.fail_on == "breaking" and breaking else EXIT_OK
 
 

@@ -406,6 +406,34 @@ def test_new_operation_fields_are_compared_without_new_code(tmp_path, monkeypatc
     assert [(c.kind, c.breaking) for c in compare(pages, plain).changes] == [("method-feature-removed", True)]
 
 
+def paged_report(tmp_path, monkeypatch, capsys, cache_dir, before: str, after: str) -> dict:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    text = (FIXTURES / "paged" / "paged.yaml").read_text()
+    assert text.count(before) == 1, before
+    old.write_text(text)
+    new.write_text(text.replace(before, after))
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["diff", "old.yaml", "new.yaml", "--package", "paged", "--cache-dir", str(cache_dir),
+                 "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_paged_parameters_example_is_no_change_to_callers(tmp_path, monkeypatch, capsys, cache_dir):
+    data = paged_report(tmp_path, monkeypatch, capsys, cache_dir,
+                        "- {name: q, in: query, schema: {type: string}}",
+                        "- {name: q, in: query, schema: {type: string}, example: lamps}")
+    assert (data["breaking"], data["changes"]) == (0, [])
+
+
+def test_a_new_paging_style_breaks_callers(tmp_path, monkeypatch, capsys, cache_dir):
+    data = paged_report(tmp_path, monkeypatch, capsys, cache_dir,
+                        "x-pagination: {limitParam: per_page, pageParam: page, pageStart: 1",
+                        "x-pagination: {limitParam: per_page, pageOffsetParam: page, pageStart: 1")
+    assert [(c["kind"], c["breaking"], c["python"]) for c in data["changes"]] == [
+        ("method-feature-changed", True, "client.items.list_numbered_items")]
+
+
 def test_generate_does_not_compare_an_api_recorded_in_another_format(tmp_path, capsys):
     out = tmp_path / "out"
     args = ["generate", "--spec", str(FIXTURES / "mini"), "--package", "mini", "--output", str(out), "--no-cache"]

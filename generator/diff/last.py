@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clientsmith.diff.compare import Change, Report
+from clientsmith.diff.changes import Change, Report
 
 LAST_REPORT = ".clientsmith-changes.json"
 _VERSION = 1

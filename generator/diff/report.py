@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from clientsmith.diff.compare import Change, Report
+from clientsmith.diff.changes import Change, Report
 
 FORMATS = ("text", "markdown", "json")
 REPORT_VERSION = 1
