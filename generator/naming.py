@@ -7,6 +7,7 @@ import keyword
 import re
 import sys
 import unicodedata
+from typing import Any
 
 _ACRONYM_BOUNDARY = re.compile(r"([A-Z]+)([A-Z][a-z])")
 _CAMEL_BOUNDARY = re.compile(r"([a-z0-9])([A-Z])")
@@ -58,6 +59,13 @@ def identifier(text: str, fallback: str = "value") -> str:
     if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _BUILTINS or name in RESERVED_ARGUMENTS:
         name += "_"
     return name
+
+
+def operation_id(operation: dict[str, Any], method: str, path: str) -> str:
+    """The operation's operationId, else `<method>_<path>`: the IR names the method after it and the models
+    of its inline schemas are named after it too, so both must use this one."""
+    given = operation.get("operationId")
+    return given if isinstance(given, str) and given else f"{method}_{path}"
 
 
 def class_name(text: str, fallback: str = "Resource") -> str:

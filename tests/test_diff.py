@@ -446,3 +446,27 @@ def test_generate_does_not_compare_an_api_recorded_in_another_format(tmp_path, c
     capsys.readouterr()
     assert main(args) == 0
     assert "compatible changes" not in capsys.readouterr().out
+
+
+def test_types_kept_in_committed_manifests_read_back_as_the_same_annotations():
+    """Manifests keep types as text; the report reads them back as nodes, so one written by an earlier
+    version compares as its types say: every union member, name and container survives the reading."""
+    from clientsmith.ir.annotations import parse_annotation
+
+    texts = set()
+    for manifest in ROOT.glob("generated/*/.clientsmith-manifest.json"):
+        surface = json.loads(manifest.read_text())["api"]
+        for resource in surface["resources"].values():
+            for method in resource["methods"].values():
+                texts |= {method["returns"], *(p["type"] for p in method["params"].values())}
+                texts |= {method["body"]["type"]} if method["body"] else set()
+        texts |= {f["type"] for model in surface["models"].values() for f in model.get("fields", {}).values()}
+    assert len(texts) > 50
+    for text in texts:
+        node = parse_annotation(text)
+        assert node.render() == text
+        assert " | ".join(m.render() for m in node.members) == text
+    listed = parse_annotation("list[IncidentResponseData] | None")
+    assert (listed.nullable, sorted(listed.names())) == (True, ["IncidentResponseData", "None", "list"])
+    assert listed.accepts(parse_annotation("list[IncidentResponseData]"))
+    assert not parse_annotation("list[IncidentResponseData]").accepts(listed)

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from clientsmith.ir.annotations import parse_annotation
+
 MAJOR, MINOR, PATCH, NONE = "major", "minor", "patch", "none"
 DOCS = "docs-changed"
 
@@ -44,6 +46,11 @@ class Report:
 def add(out: list[Change], kind: str, breaking: bool, python: str, item: dict[str, Any], message: str,
         side: str = "new") -> None:
     out.append(Change(kind, breaking, python, str(item.get("pointer", "")), message, side))
+
+
+def accepts(wide: str, narrow: str) -> bool:
+    """Whether every value of annotation `narrow` is a value of `wide` (surfaces keep types as their text)."""
+    return parse_annotation(wide).accepts(parse_annotation(narrow))
 
 
 def pairs(old: dict[str, Any], new: dict[str, Any], same: Callable[[dict[str, Any], dict[str, Any]], bool],

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientsmith.diff.changes import DOCS, Change, add, pairs
-from clientsmith.diff.surface import accepts
+from clientsmith.diff.changes import DOCS, Change, accepts, add, pairs
 
 
 def compare_resources(old: dict[str, Any], new: dict[str, Any], out: list[Change]) -> None:

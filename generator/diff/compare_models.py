@@ -6,7 +6,8 @@ from dataclasses import replace
 from typing import Any
 
 from clientsmith.diff.changes import DOCS, Change, add, pairs
-from clientsmith.diff.surface import REQUEST, RESPONSE, accepts, is_nullable, type_members
+from clientsmith.diff.surface import REQUEST, RESPONSE
+from clientsmith.ir.annotations import Annotation, parse_annotation
 from clientsmith.problems import pointer
 
 
@@ -109,7 +110,7 @@ def _fields(model: str, old: dict[str, Any], new: dict[str, Any], directions: se
 
 def _nullable(field: dict[str, Any]) -> bool:
     """A required field shows it in its type; an optional one is `X | None` anyway, so the spec says."""
-    return is_nullable(field["type"]) if field["required"] else bool(field.get("nullable"))
+    return parse_annotation(field["type"]).nullable if field["required"] else bool(field.get("nullable"))
 
 
 def _field(python: str, old: dict[str, Any], new: dict[str, Any], sent: bool, received: bool, use: str,
@@ -126,12 +127,15 @@ def _field(python: str, old: dict[str, Any], new: dict[str, Any], sent: bool, re
             add(out, "field-nullable", received and new["required"], python, new, f"may now be None ({use})")
         else:
             add(out, "field-not-nullable", sent, python, new, f"no longer accepts None ({use})")
-    before, after = type_members(old["type"]), type_members(new["type"])
-    if before != after:
-        wide, narrow = " | ".join(sorted(after)), " | ".join(sorted(before))
-        widened, narrowed = accepts(wide, narrow), accepts(narrow, wide)
+    # None is judged above (nullability); the other members decide the type.
+    before, after = parse_annotation(old["type"]).without_none(), parse_annotation(new["type"]).without_none()
+    if set(before.members) != set(after.members):
+        widened, narrowed = after.accepts(before), before.accepts(after)
         breaking = (sent and not widened) or (received and not narrowed)
-        add(out, "field-retyped", breaking, python, new,
-            f"{' | '.join(sorted(after))} (was {' | '.join(sorted(before))}; {use})")
+        add(out, "field-retyped", breaking, python, new, f"{_listed(after)} (was {_listed(before)}; {use})")
     if old["docs"] != new["docs"]:
         add(out, DOCS, False, python, new, "description changed")
+
+
+def _listed(annotation: Annotation) -> str:
+    return " | ".join(sorted({member.render() for member in annotation.members}))

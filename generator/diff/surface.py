@@ -2,18 +2,19 @@
 
 Built from the IR and the models source, with a JSON pointer per item (file names and lines are looked
 up when a report is made, so the manifest that keeps a surface does not depend on fragment file names).
+Types are kept as annotation text; the comparison reads them back as nodes (`parse_annotation`).
 New fields of `Operation` need no code here: they appear under a method's "features".
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import asdict, fields
+from dataclasses import fields
 from typing import Any
 
 from clientsmith.diff.models_surface import docs_digest, model_classes
-from clientsmith.ir.nodes import Api, Operation, Parameter
-from clientsmith.ir.schema_types import child, split_union
+from clientsmith.ir.annotations import Annotation, parse_annotation
+from clientsmith.ir.nodes import Api, Operation, Parameter, plain
+from clientsmith.ir.schema_types import child
 from clientsmith.models.generate import ModelsResult
 from clientsmith.problems import pointer
 from clientsmith.spec.resolve import lookup
@@ -27,7 +28,6 @@ _DESCRIBED = frozenset({
     "path_params", "query_params", "header_params", "cookie_params", "body", "responses", "return_type",
     "security", "unstable", "idempotent", "extensions",
 })
-_NAME = re.compile(r"[^\W\d]\w*")
 
 
 def api_surface(api: Api, models: ModelsResult, document: dict[str, Any],
@@ -80,12 +80,12 @@ def _method(op: Operation, document: dict[str, Any]) -> dict[str, Any]:
                                            where.get((p.name, p.location), op_ptr))
     body = None
     if op.body is not None:
-        body = {"type": op.body.type, "model": op.body.model, "content_type": op.body.content_type,
+        body = {"type": op.body.type.render(), "model": op.body.model, "content_type": op.body.content_type,
                 "required": op.body.required, "pointer": child(op_ptr, "requestBody"),
                 "docs": docs_digest(op.body.description)}
     features = {
         f.name: value for f in fields(op)
-        if f.name not in _DESCRIBED and (value := _plain(getattr(op, f.name))) not in (None, "", [], {}, False)
+        if f.name not in _DESCRIBED and (value := plain(getattr(op, f.name))) not in (None, "", [], {}, False)
     }
     return {
         "operation_id": op.operation_id,
@@ -94,7 +94,7 @@ def _method(op: Operation, document: dict[str, Any]) -> dict[str, Any]:
         "pointer": op_ptr,
         "params": params,
         "body": body,
-        "returns": op.return_type,
+        "returns": op.return_type.render(),
         "errors": [r.status for r in op.responses if not r.is_success],
         "security": sorted(sorted(req.schemes) for req in op.security),
         "unstable": bool(op.unstable),
@@ -104,19 +104,8 @@ def _method(op: Operation, document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
-    """A JSON value for an IR value (dataclasses, tuples)."""
-    if hasattr(value, "__dataclass_fields__"):
-        return _plain(asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _parameter(p: Parameter, position: int | None, ptr: str) -> dict[str, Any]:
-    return {"name": p.name, "location": p.location, "type": p.type, "required": p.required,
+    return {"name": p.name, "location": p.location, "type": p.type.render(), "required": p.required,
             "position": position, "deprecated": p.deprecated, "pointer": ptr, "docs": docs_digest(p.description)}
 
 
@@ -186,7 +175,7 @@ def _spec_nullable(document: dict[str, Any], ptr: str) -> bool:
 
 def _directions(api: Api, classes: dict[str, dict[str, Any]]) -> dict[str, set[str]]:
     """For each model, whether callers send it (request), receive it (response: webhook payloads too), or both."""
-    roots: dict[str, list[str]] = {REQUEST: [], RESPONSE: []}
+    roots: dict[str, list[Annotation]] = {REQUEST: [], RESPONSE: []}
     for op in api.operations:
         roots[REQUEST] += [p.type for p in op.parameters] + ([op.body.type] if op.body else [])
         roots[RESPONSE] += [r.type for r in op.responses] + [op.return_type]
@@ -194,8 +183,8 @@ def _directions(api: Api, classes: dict[str, dict[str, Any]]) -> dict[str, set[s
         roots[RESPONSE] += [event.type for event in api.webhooks.events]
     refs = {name: _class_references(info) for name, info in classes.items()}
     result: dict[str, set[str]] = {}
-    for direction, texts in roots.items():
-        stack = [n for text in texts for n in _NAME.findall(text) if n in classes]
+    for direction, types in roots.items():
+        stack = [n for annotation in types for n in sorted(annotation.names()) if n in classes]
         seen: set[str] = set()
         while stack:
             name = stack.pop()
@@ -209,30 +198,4 @@ def _directions(api: Api, classes: dict[str, dict[str, Any]]) -> dict[str, set[s
 
 def _class_references(info: dict[str, Any]) -> set[str]:
     texts = [f["type"] for f in info.get("fields", {}).values()] + info.get("bases", []) + [info.get("root", "")]
-    return {n for text in texts for n in _NAME.findall(text)}
-
-
-def type_members(annotation: str) -> set[str]:
-    """The members of a union annotation without None: what retyping compares."""
-    return {m for m in split_union(annotation) if m != "None"}
-
-
-def accepts(wide: str, narrow: str) -> bool:
-    """Whether every value of annotation `narrow` is a value of `wide`: `list[A | B]` accepts `list[A]`."""
-    members = split_union(wide)
-    if "Any" in members:
-        return True
-    return all(any(_member_accepts(w, n) for w in members) for n in split_union(narrow))
-
-
-def _member_accepts(wide: str, narrow: str) -> bool:
-    if wide == narrow:
-        return True
-    for container in ("list[", "dict[str, "):
-        if wide.startswith(container) and narrow.startswith(container) and wide.endswith("]") and narrow.endswith("]"):
-            return accepts(wide[len(container):-1], narrow[len(container):-1])
-    return False
-
-
-def is_nullable(annotation: str) -> bool:
-    return "None" in split_union(annotation)
+    return set().union(*(parse_annotation(text).names() for text in texts if text))

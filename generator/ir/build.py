@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from clientsmith import __version__
+from clientsmith.ir.annotations import ANY, BYTES, JSON_OBJECT, NONE, STR, Annotation, union_of
 from clientsmith.ir.media import (
     END_MARKER_KEYS,
     EVENT_FIELDS,
@@ -32,7 +33,7 @@ from clientsmith.ir.nodes import (
 )
 from clientsmith.spec.merge import MergedSpec
 from clientsmith.models.generate import MODEL, ModelsResult
-from clientsmith.naming import RESERVED_ARGUMENTS, class_name, identifier, snake_case, unique
+from clientsmith.naming import RESERVED_ARGUMENTS, class_name, identifier, operation_id, snake_case, unique
 from clientsmith.spec.resolve import Resolver
 from clientsmith.ir.pagination import PaginationReader
 from clientsmith.ir.examples import example_literal
@@ -41,7 +42,7 @@ from clientsmith.ir.security import security_requirements, security_schemes
 from clientsmith.ir.parameters import IDEMPOTENCY_KEY_HEADER, ParameterReader
 from clientsmith.ir.sample_values import body_sample
 from clientsmith.ir.type_nodes import TypeNode, imports_source
-from clientsmith.ir.schema_types import SchemaTyper, child, union
+from clientsmith.ir.schema_types import SchemaTyper, child
 from clientsmith.ir.webhooks import read_webhooks, webhooks_section
 from clientsmith.config import SignatureConfig
 from clientsmith.spec.validate import iter_operations
@@ -199,14 +200,14 @@ class IRBuilder:
         return tuple(resources)
 
     def _operation(self, path: str, method: str, operation: dict[str, Any], op_ptr: str) -> Operation:
-        op_id = _text(operation.get("operationId")) or f"{method}_{path}"
+        op_id = operation_id(operation, method, path)
         taken_args = set(RESERVED_ARGUMENTS)
         params = self.parameters.read(path, operation, op_ptr, taken_args)
         self._type_imports[(method.upper(), path)] = [self.parameters.nodes[(op_ptr, p.python_name)] for p in params]
         body = self._request_body(operation, op_ptr)
         responses = self._responses(operation, op_ptr)
         successes = [r.type for r in responses if r.is_success]
-        return_type = union(successes) if successes else "None"
+        return_type = union_of(successes) if successes else NONE
         event_stream = self._event_stream(operation, op_ptr)
         tags = operation.get("tags") or [path_group(path)]
         unstable = operation.get("x-unstable")
@@ -262,13 +263,13 @@ class IRBuilder:
             # The body model, or a dict of its fields (a form's file fields take any file a dict holds).
             model = self.typer.model_class(schema, schema_ptr)
             if model and self.models.kind_by_class.get(model) == "model":
-                annotation = union([self.typer.annotation(schema, schema_ptr), "dict[str, Any]"])
+                annotation = union_of([self.typer.annotation(schema, schema_ptr), JSON_OBJECT])
             elif is_json:
                 model, annotation = "", self.typer.annotation(schema, schema_ptr)
             else:
-                model, annotation = "", "dict[str, Any]"
+                model, annotation = "", JSON_OBJECT
         else:
-            model, annotation = "", "bytes"
+            model, annotation = "", BYTES
         return RequestBody(
             content_type=media,
             type=annotation,
@@ -292,24 +293,25 @@ class IRBuilder:
             if media and is_stream(media):
                 target = self.resolver.ref_target(raw)
                 base = target[1:] if target else child(op_ptr, "responses", str(status))
-                stream = self._event_item(content[media] or {}, child(base, "content", media))
                 marker = next((m for m in (_text((content[media] or {}).get(k)) or _text(operation.get(k))
                                            for k in END_MARKER_KEYS) if m), "")
                 lines = media_base(media) in JSON_LINES
-                return EventStream(stream.item_type or ("Any" if lines else ""), stream.whole_event and not lines,
-                                   marker, lines)
+                item, whole = self._event_item(content[media] or {}, child(base, "content", media))
+                item_type = str(item) if item is not None else "Any" if lines else ""
+                return EventStream(item_type, whole and not lines, marker, lines)
         return None
 
-    def _event_item(self, media_object: dict[str, Any], media_ptr: str) -> EventStream:
-        """Each event's type: OpenAPI 3.2's `itemSchema`, else the media type's `schema`."""
+    def _event_item(self, media_object: dict[str, Any], media_ptr: str) -> tuple[Annotation | None, bool]:
+        """Each event's type (OpenAPI 3.2's `itemSchema`, else the media type's `schema`; None without one)
+        and whether that schema describes the whole event rather than its data."""
         key = "itemSchema" if isinstance(media_object.get("itemSchema"), dict) else "schema"
         schema = media_object.get(key)
         if not isinstance(schema, dict) or not schema:
-            return EventStream("", False, "")
+            return None, False
         resolved = self.resolver.deref(schema)
         properties = resolved.get("properties") if isinstance(resolved, dict) else None
         whole = isinstance(properties, dict) and "data" in properties and set(properties) <= EVENT_FIELDS
-        return EventStream(self.typer.annotation(schema, child(media_ptr, key)), whole, "")
+        return self.typer.annotation(schema, child(media_ptr, key)), whole
 
     def _responses(self, operation: dict[str, Any], op_ptr: str) -> tuple[Response, ...]:
         result = []
@@ -323,17 +325,17 @@ class IRBuilder:
             content = response.get("content") or {}
             media = pick_media(content)
             if not media:
-                annotation = "None"
+                annotation = NONE
             elif is_stream(media):
-                item = self._event_item(content[media] or {}, child(base, "content", media)).item_type
-                annotation = item or ("Any" if media_base(media) in JSON_LINES else "None")
+                item = self._event_item(content[media] or {}, child(base, "content", media))[0]
+                annotation = item or (ANY if media_base(media) in JSON_LINES else NONE)
             elif is_json_media(media):
                 annotation = self.typer.annotation((content[media] or {}).get("schema") or {},
                                                    child(base, "content", media, "schema"))
             elif media.startswith("text/"):
-                annotation = "str"
+                annotation = STR
             else:
-                annotation = "bytes"
+                annotation = BYTES
             result.append(
                 Response(
                     status=status,
@@ -342,8 +344,8 @@ class IRBuilder:
                     type=annotation,
                     is_success=status.startswith("2"),
                     headers=tuple(response.get("headers") or ()),
-                    error_class=typed_error_name(annotation, self._object_models)
-                    if not status.startswith("2") and annotation in self._object_models else "",
+                    error_class=typed_error_name(annotation.render(), self._object_models)
+                    if not status.startswith("2") and annotation.render() in self._object_models else "",
                 )
             )
         return tuple(result)
@@ -372,17 +374,16 @@ def _resource_class_name(tag: str, taken: set[str]) -> str:
     return name
 
 
-_NAME = re.compile(r"[^\W\d]\w*")
 _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
 def _annotation_names(op: Operation) -> set[str]:
-    texts = [p.type for p in op.parameters] + [r.type for r in op.responses] + [op.return_type]
+    types = [p.type for p in op.parameters] + [r.type for r in op.responses] + [op.return_type]
     if op.body:
-        texts += [op.body.type, op.body.model]
+        types.append(op.body.type)
     if op.pagination:
-        texts.append(op.pagination.item_type)
-    return {name for text in texts for name in _NAME.findall(text)}
+        types.append(op.pagination.item_type)
+    return set().union(*(t.names() for t in types), [op.body.model] if op.body and op.body.model else [])
 
 
 def _package_version(version: str) -> str:

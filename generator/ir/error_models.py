@@ -33,7 +33,7 @@ def error_models(resources: tuple[Resource, ...]) -> tuple[ErrorModel, ...]:
         for op in resource.operations:
             for response in op.responses:
                 if response.error_class:
-                    _, statuses = found.setdefault(response.type, (response.error_class, []))
+                    _, statuses = found.setdefault(response.type.render(), (response.error_class, []))
                     if response.status not in statuses:
                         statuses.append(response.status)
     return tuple(ErrorModel(model, name, tuple(statuses)) for model, (name, statuses) in found.items())

@@ -1,13 +1,16 @@
 """The intermediate representation: the only thing templates see.
 
 Plain frozen dataclasses, documented field by field in the README. Changing a field's meaning is a
-breaking change for users' templates: bump IR_VERSION and say so in the changelog.
+breaking change for users' templates: bump IR_VERSION and say so in the changelog. Types are `Annotation`
+nodes, which render (and compare equal to) their annotation text, as JSON has them.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from clientsmith.ir.annotations import Annotation
 
 IR_VERSION = 1
 
@@ -64,7 +67,7 @@ class Parameter:
     python_name: str  # argument name in the generated method
     location: str  # path | query | header | cookie
     required: bool
-    type: str  # Python annotation, e.g. "list[IncidentRelatedObject]"
+    type: Annotation  # e.g. list[IncidentRelatedObject]
     description: str
     style: str  # OpenAPI style, defaulted per location (simple, form)
     explode: bool
@@ -97,7 +100,7 @@ class EventStream:
 @dataclass(frozen=True)
 class RequestBody:
     content_type: str  # e.g. "application/json"
-    type: str  # annotation of the value the method accepts
+    type: Annotation  # of the value the method accepts
     model: str  # model class when the body is one (dicts are validated into it); "" otherwise
     required: bool
     description: str
@@ -112,7 +115,7 @@ class Response:
     status: str  # "200", "4XX" or "default"
     description: str
     content_type: str  # "" when the response has no body
-    type: str  # annotation of the parsed body; "None" when there is none
+    type: Annotation  # of the parsed body; None when there is none
     is_success: bool
     headers: tuple[str, ...]  # documented response header names
     error_class: str = ""  # an error status whose body is a model: the `errors` class typed by it, e.g. "ProblemError"
@@ -124,7 +127,7 @@ class Pagination:
 
     method_name: str  # the iterating method, e.g. "list_incidents_with_pagination"
     style: str  # offset | page | cursor | last_id | next_url | link_header
-    item_type: str  # annotation of one item of the list at results_path, e.g. "IncidentResponseData"
+    item_type: Annotation  # of one item of the list at results_path, e.g. IncidentResponseData
     results_path: tuple[str, ...]  # wire keys from the response body to the list of items, e.g. ("data",)
     limit_param: str  # python_name of the page-size parameter; "" when the limit is in the body
     limit_body_path: tuple[str, ...]  # wire keys into the JSON request body to the limit; () for a parameter
@@ -159,7 +162,7 @@ class Operation:
     cookie_params: tuple[Parameter, ...]
     body: RequestBody | None
     responses: tuple[Response, ...]
-    return_type: str  # union of the success responses' types
+    return_type: Annotation  # union of the success responses' types
     security: tuple[SecurityRequirement, ...]  # alternatives; empty means no auth
     unstable: str  # x-unstable note; "" when stable
     idempotent: bool  # safe to retry after a server error
@@ -222,7 +225,7 @@ class WebhookEvent:
     method: str  # upper case, e.g. "POST"
     summary: str
     description: str
-    type: str  # annotation of the payload, e.g. "IncidentCreated"; "Any" when it has no schema
+    type: Annotation  # of the payload, e.g. IncidentCreated; Any when it has no schema
     model: str  # the payload's model class; "" when the payload is not one
     discriminator_value: str  # the payload's value of Webhooks.discriminator; "" without one
 
@@ -262,4 +265,18 @@ class Api:
 
 
 def to_json_data(api: Api) -> dict[str, Any]:
-    return asdict(api)
+    """The IR as JSON data: each type as its annotation text."""
+    return plain(asdict(api))
+
+
+def plain(value: Any) -> Any:
+    """JSON data for IR values (dataclasses, tuples, annotations)."""
+    if hasattr(value, "__dataclass_fields__"):
+        return plain(asdict(value))
+    if isinstance(value, Annotation):
+        return value.render()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value

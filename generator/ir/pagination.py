@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from clientsmith.ir.annotations import Annotation
 from clientsmith.ir.nodes import Pagination, Parameter, RequestBody, Response
 from clientsmith.ir.paging_description import BODY, PagingDescription
 from clientsmith.ir.paging_extensions import ExtensionReader
@@ -116,7 +117,7 @@ class PaginationReader:
 
     def _item_type(
         self, operation: dict[str, Any], op_ptr: str, responses: tuple[Response, ...], described: PagingDescription
-    ) -> str:
+    ) -> Annotation:
         """The annotation of the items of the list at the results path in the first JSON success response."""
         node, node_ptr, success = self.walker.success_schema(operation, op_ptr, responses)
         if success is None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from clientsmith.ir.annotations import NONE
 from clientsmith.ir.examples import _NONE, example_value
 from clientsmith.ir.nodes import Parameter
 from clientsmith.ir.sample_values import sample_value
 from clientsmith.ir.schema_types import SchemaTyper, child
-from clientsmith.ir.type_nodes import FORMATS, ListOf, Named, Nullable, Text, TypeNode
+from clientsmith.ir.type_nodes import FORMATS, ListOf, Named, Nullable, TypeNode, Typed
 from clientsmith.models.generate import ENUM
 from clientsmith.naming import parameter_identifier, unique
 from clientsmith.problems import pointer
@@ -69,7 +70,7 @@ class ParameterReader:
                     # The client fills an Idempotency-Key the caller leaves out: never a required argument.
                     required=location == "path" or (param.get("required") is True and not (
                         location == "header" and name.lower() == IDEMPOTENCY_KEY_HEADER)),
-                    type=node.render(),
+                    type=node.annotation(),
                     description=_text(param.get("description")),
                     style=style,
                     explode=explode is True,
@@ -84,17 +85,19 @@ class ParameterReader:
         """The node of a parameter's schema: formats and lists of them typed, the rest as the typer writes it."""
         annotation = self.typer.annotation(schema, ptr)
         if depth > 5:
-            return Text(annotation)
+            return Typed(annotation)
         cls = self.typer.model_class(schema, ptr)
         if cls:
             named = Named(cls, self.typer.kind_by_class.get(cls) == ENUM)
-            return Nullable(named) if annotation == f"{cls} | None" else named if annotation == cls else Text(annotation)
+            if annotation.members == (named.annotation(), NONE):
+                return Nullable(named)
+            return named if annotation == named.annotation() else Typed(annotation)
         target = self.resolver.ref_target(schema)
         if target:
             ptr = target[1:]
         resolved = self.resolver.deref(schema)
         if not isinstance(resolved, dict):
-            return Text(annotation)
+            return Typed(annotation)
         kinds = resolved.get("type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         nullable = resolved.get("nullable") is True or "null" in kinds
@@ -104,8 +107,8 @@ class ParameterReader:
             node = FORMATS[resolved["format"]]
         elif kinds == ["array"] and isinstance(resolved.get("items"), dict):
             item = self.type_node(resolved["items"], child(ptr, "items"), depth + 1)
-            if not isinstance(item, Text):
+            if not isinstance(item, Typed):
                 node = ListOf(item)
         if node is None:
-            return Text(annotation)
+            return Typed(annotation)
         return Nullable(node) if nullable else node

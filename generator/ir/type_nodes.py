@@ -1,8 +1,8 @@
-"""Parameter types as small nodes: each renders its Python annotation, lists the imports it needs and
-writes a value of itself as Python source (for the README's examples).
+"""Parameter types as small nodes: each gives its Python annotation (an `Annotation` node), lists the
+imports it needs and writes a value of itself as Python source (for the README's examples).
 
-A step in moving the IR from annotation strings to typed nodes: parameters go first, because their
-formats (`date`, `date-time`, `uuid`) decide both the annotation and the import.
+Parameters need more than the annotation: their formats (`date`, `date-time`, `uuid`) decide both the
+annotation and the import, and their examples become values of their type.
 """
 
 from __future__ import annotations
@@ -12,14 +12,18 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from clientsmith.ir.annotations import NONE, Annotation, Name, Union, list_of
 from clientsmith.ir.examples import python_literal
 
 
 class TypeNode:
     """One Python type: its annotation, the `(module, name)` imports it needs, a value of it as source."""
 
-    def render(self) -> str:
+    def annotation(self) -> Annotation:
         raise NotImplementedError
+
+    def render(self) -> str:
+        return self.annotation().render()
 
     def imports(self) -> frozenset[tuple[str, str]]:
         return frozenset()
@@ -30,13 +34,13 @@ class TypeNode:
 
 
 @dataclass(frozen=True)
-class Text(TypeNode):
+class Typed(TypeNode):
     """An annotation the schema typer wrote (models, enums, primitives, containers of them)."""
 
-    annotation: str
+    node: Annotation
 
-    def render(self) -> str:
-        return self.annotation
+    def annotation(self) -> Annotation:
+        return self.node
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ class Format(TypeNode):
     name: str  # date | datetime | UUID
     module: str  # datetime | uuid
 
-    def render(self) -> str:
-        return self.name
+    def annotation(self) -> Annotation:
+        return Name(self.name)
 
     def imports(self) -> frozenset[tuple[str, str]]:
         return frozenset({(self.module, self.name)})
@@ -73,8 +77,8 @@ class Named(TypeNode):
     name: str
     is_enum: bool
 
-    def render(self) -> str:
-        return self.name
+    def annotation(self) -> Annotation:
+        return Name(self.name)
 
     def literal(self, value: Any) -> str:
         if self.is_enum:
@@ -86,8 +90,8 @@ class Named(TypeNode):
 class ListOf(TypeNode):
     item: TypeNode
 
-    def render(self) -> str:
-        return f"list[{self.item.render()}]"
+    def annotation(self) -> Annotation:
+        return list_of(self.item.annotation())
 
     def imports(self) -> frozenset[tuple[str, str]]:
         return self.item.imports()
@@ -101,8 +105,8 @@ class ListOf(TypeNode):
 class Nullable(TypeNode):
     inner: TypeNode
 
-    def render(self) -> str:
-        return f"{self.inner.render()} | None"
+    def annotation(self) -> Annotation:
+        return Union(self.inner.annotation().members + (NONE,))
 
     def imports(self) -> frozenset[tuple[str, str]]:
         return self.inner.imports()

@@ -3,10 +3,10 @@ typed by its JSON payload's model, and the property whose constant value tells t
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from clientsmith.config import SignatureConfig
+from clientsmith.ir.annotations import ANY
 from clientsmith.ir.media import is_json_media
 from clientsmith.ir.nodes import WebhookEvent, Webhooks
 from clientsmith.ir.schema_types import SchemaTyper, child
@@ -15,7 +15,6 @@ from clientsmith.spec.merge import HTTP_METHODS, MergedSpec
 from clientsmith.spec.resolve import Resolver
 
 SECTIONS = ("webhooks", "x-webhooks")
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # the names an annotation uses (`list[Alert] | None`)
 # Models are made from `webhooks` alone: a 3.0 document's `x-webhooks` is given to them under that name.
 MODELS_SECTION = "webhooks"
 # Properties that name an event, most telling first; any other constant property may do after them.
@@ -47,7 +46,7 @@ def read_webhooks(spec: MergedSpec, resolver: Resolver, typer: SchemaTyper,
             if method not in HTTP_METHODS or not isinstance(operation, dict):
                 continue
             schema, ptr = _payload(resolver, operation, child("", MODELS_SECTION, name, method))
-            annotation = typer.annotation(schema, ptr) if schema is not None else "Any"
+            annotation = typer.annotation(schema, ptr) if schema is not None else ANY
             model = typer.model_class(schema, ptr) if schema is not None else ""
             events.append(WebhookEvent(
                 name=name, method=method.upper(), summary=_text(operation.get("summary")),
@@ -57,7 +56,7 @@ def read_webhooks(spec: MergedSpec, resolver: Resolver, typer: SchemaTyper,
     discriminator, values = _discriminator(resolver, schemas)
     if discriminator:
         events = [WebhookEvent(**{**e.__dict__, "discriminator_value": v}) for e, v in zip(events, values)]
-    names = {name for e in events for name in _NAME.findall(e.type)}
+    names = frozenset().union(*(e.type.names() for e in events))
     return Webhooks(
         source=section, events=tuple(events), discriminator=discriminator, signature=read_signature(spec, signature),
         model_imports=tuple(sorted(n for n in names if n in typer.kind_by_class)),

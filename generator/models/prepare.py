@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clientsmith.naming import operation_id
 from clientsmith.spec.generator_options import is_generator_option
 from clientsmith.spec.merge import HTTP_METHODS
 
@@ -98,13 +99,15 @@ def _with_operation_ids(document: dict[str, Any]) -> dict[str, Any]:
         return {**document, "paths": {}}
     fixed: dict[str, Any] = {}
     for path, item in paths.items():
-        if isinstance(item, dict) and any(isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId")
-                                          for method, op in item.items()):
-            item = {method: {**op, "operationId": f"{method}_{path}"}
-                    if isinstance(op, dict) and method in HTTP_METHODS and not op.get("operationId") else op
+        if isinstance(item, dict) and any(_unnamed(op, method, path) for method, op in item.items()):
+            item = {method: {**op, "operationId": operation_id(op, method, path)} if _unnamed(op, method, path) else op
                     for method, op in item.items()}
         fixed[path] = item
     return {**document, "paths": fixed}
+
+
+def _unnamed(op: Any, method: str, path: str) -> bool:
+    return isinstance(op, dict) and method in HTTP_METHODS and op.get("operationId") != operation_id(op, method, path)
 
 
 def has_webhooks(document: dict[str, Any]) -> bool:

@@ -9,6 +9,7 @@ import jinja2
 
 from clientsmith.output.filters import FILTERS
 from clientsmith.output.readme_examples import readme_examples
+from clientsmith.ir.annotations import Annotation, parse_annotation
 from clientsmith.ir.nodes import Api
 from clientsmith.templates_dir import builtin_templates_dir
 from clientsmith.problems import TemplateError
@@ -64,13 +65,12 @@ def make_environment(user_templates: Path | None = None, compiled_dir: Path | No
     return env
 
 
-def _optional(annotation: str, is_optional: bool) -> str:
+def _optional(annotation: Annotation | str, is_optional: bool) -> str:
+    """`X = None` for an optional argument (`X | None = None` unless X takes None already)."""
     if not is_optional:
-        return annotation
-    from clientsmith.ir.schema_types import split_union
-
-    suffix = "" if "None" in split_union(annotation) else " | None"
-    return f"{annotation}{suffix} = None"
+        return str(annotation)
+    node = parse_annotation(annotation) if isinstance(annotation, str) else annotation  # str: a template's own
+    return f"{annotation}{'' if node.nullable else ' | None'} = None"
 
 
 def _server_arguments(api: Api) -> list[tuple[str, str | None]]:
