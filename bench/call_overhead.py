@@ -37,6 +37,8 @@ import pydantic
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "generated" / "datadog-incidents" / "datadog_incidents"
 CASSETTE = ROOT.parent / "shared" / "real" / "datadog" / "cassettes" / "get_the_details_of_an_incident_returns_ok_response.yaml"
+BARE = "bare httpx, .json()"
+BARE_TYPED = "bare httpx, model_validate_json"
 PACKAGE_PATTERN = "datadog_incidents|_send_plan|_redirects"
 INCIDENT_ID = "00000000-0000-0000-0000-000000000001"
 CREDENTIALS = {"DD-API-KEY": "api-key-0123", "DD-APPLICATION-KEY": "app-key-4567"}
@@ -121,10 +123,19 @@ def client_kwargs(url: str) -> dict[str, Any]:
     }
 
 
+def typed_model(packages: dict[str, ModuleType]) -> Any:
+    """The response's model, from the generated package: what a bare httpx caller wanting types would parse into."""
+    return importlib.import_module(f"{next(iter(packages.values())).__name__}.models").IncidentResponse
+
+
 def sync_sides(url: str, packages: dict[str, ModuleType]) -> tuple[dict[str, Callable[[], Any]], list[Any]]:
     bare = httpx.Client()
     incident_url = f"{url}/api/v2/incidents/{INCIDENT_ID}"
-    sides: dict[str, Callable[[], Any]] = {"bare httpx": lambda: bare.get(incident_url, headers=CREDENTIALS).json()}
+    typed = typed_model(packages)
+    sides: dict[str, Callable[[], Any]] = {
+        BARE: lambda: bare.get(incident_url, headers=CREDENTIALS).json(),
+        BARE_TYPED: lambda: typed.model_validate_json(bare.get(incident_url, headers=CREDENTIALS).content),
+    }
     closing: list[Any] = [bare]
     for label, package in packages.items():
         own = package.Client(**client_kwargs(url))
@@ -140,10 +151,15 @@ def async_sides(url: str, packages: dict[str, ModuleType]) -> tuple[dict[str, Ca
     bare = httpx.AsyncClient()
     incident_url = f"{url}/api/v2/incidents/{INCIDENT_ID}"
 
+    typed = typed_model(packages)
+
     async def bare_call() -> Any:
         return (await bare.get(incident_url, headers=CREDENTIALS)).json()
 
-    sides: dict[str, Callable[[], Awaitable[Any]]] = {"bare httpx": bare_call}
+    async def bare_typed_call() -> Any:
+        return typed.model_validate_json((await bare.get(incident_url, headers=CREDENTIALS)).content)
+
+    sides: dict[str, Callable[[], Awaitable[Any]]] = {BARE: bare_call, BARE_TYPED: bare_typed_call}
     closing: list[Any] = [bare]
     for label, package in packages.items():
         own = package.AsyncClient(**client_kwargs(url))
@@ -196,25 +212,29 @@ def report(title: str, measured: Samples) -> dict[str, Any]:
 
 
 def report_kind(title: str, seconds: dict[str, list[float]]) -> dict[str, Any]:
-    bare = seconds["bare httpx"]
-    print(f"\n{title}: {len(bare)} rounds; µs per call and ratio to bare httpx in the same round, median [min-max]")
+    bare, typed = seconds[BARE], seconds[BARE_TYPED]
+    print(f"\n{title}: {len(bare)} rounds; per call, median [min-max]: µs; ratio to `{BARE}` and to "
+          f"`{BARE_TYPED}` in the same round")
     rows: dict[str, Any] = {}
     for name, samples in seconds.items():
         ratios = [s / b for s, b in zip(samples, bare)]
+        typed_ratios = [s / t for s, t in zip(samples, typed)]
         micros = [s * 1e6 for s in samples]
         rows[name] = {
-            "us_median": statistics.median(micros),
-            "us_min": min(micros),
-            "us_max": max(micros),
-            "ratio_median": statistics.median(ratios),
-            "ratio_min": min(ratios),
-            "ratio_max": max(ratios),
+            "us": spread(micros),
+            "ratio_to_bare": spread(ratios),
+            "ratio_to_bare_typed": spread(typed_ratios),
         }
-        print(
-            f"  {name:<34} {statistics.median(micros):8.1f} µs [{min(micros):.1f}-{max(micros):.1f}]"
-            f"   {statistics.median(ratios):.3f}x [{min(ratios):.3f}-{max(ratios):.3f}]"
-        )
+        print(f"  {name:<36} {show(micros, '.1f', ' µs')}   {show(ratios, '.3f', 'x')}   {show(typed_ratios, '.3f', 'x')}")
     return rows
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def show(values: list[float], form: str, unit: str) -> str:
+    return f"{statistics.median(values):{form}}{unit} [{min(values):{form}}-{max(values):{form}}]"
 
 
 def profile(flavour: str, url: str, package: ModuleType, calls: int) -> None:
