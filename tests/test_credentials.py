@@ -243,3 +243,19 @@ def test_each_client_and_its_with_options_copy_send_their_own_credentials(mini, 
             client.things.get_thing("t1")
     assert [r.headers["x-api-key"] for r in api_requests(server)] == [
         "first-SECRET", "second-SECRET", "first-SECRET", "second-SECRET", "first-SECRET"]
+
+
+def test_a_credential_changed_in_place_after_construction_is_what_the_next_call_sends(mini, server):
+    """A user and password given as a list and changed later: every call, the copy's too, sends it as it is now."""
+    server.handler = router(deque())
+    pair = ["user", "pw-SECRET-A"]
+    with mini.Client(basic_auth=pair, base_url=server.url) as client:
+        copy = client.with_options(max_retries=0)
+        client.things.copy_thing("t1")
+        pair[1] = "pw-SECRET-B"
+        copy.things.copy_thing("t1")
+        client.things.copy_thing("t1")
+    encoded = {password: "Basic " + base64.b64encode(f"user:{password}".encode()).decode()
+               for password in ("pw-SECRET-A", "pw-SECRET-B")}
+    assert [r.headers["authorization"] for r in api_requests(server)] == [
+        encoded["pw-SECRET-A"], encoded["pw-SECRET-B"], encoded["pw-SECRET-B"]]

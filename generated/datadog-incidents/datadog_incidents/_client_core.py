@@ -269,7 +269,10 @@ class ClientCore(Generic[H, M]):
             return known[1]
         header, secrets = auth_value(self._schemes[name], value)
         remember(secrets)  # tokens from a callable are known only now
-        self._wire_credentials[name] = (value, header)
+        if isinstance(
+            value, (str, tuple)
+        ):  # a value that cannot change in place; a list is made again each call
+            self._wire_credentials[name] = (value, header)
         return header
 
     def _cached_token(
