@@ -1,6 +1,7 @@
 """What one call of a generated client costs over the same request made with bare httpx, sync and async.
 
     .venv/bin/python bench/call_overhead.py [--package PATH ...] [--rounds N] [--calls N] [--profile sync|async]
+                                            [--in-process] [--json FILE]
 
 `get_incident` of the generated Datadog Incidents client (a path parameter, a JSON response parsed into
 `IncidentResponse`) against `httpx.Client.get(...).json()` with the same headers, both calling one loopback
@@ -13,7 +14,8 @@ the min-max over rounds are printed.
 `--package PATH` (repeatable) measures another copy of the package too (a `datadog_incidents` folder, or
 the distribution folder holding it), loaded under a name of its own: copy the package before a change and
 the same run compares before and after. `--profile` prints where the time of the generated client's calls
-goes instead (cProfile, cumulative).
+goes instead (cProfile). `--in-process` answers from an `httpx.MockTransport` instead of the server: no
+socket, so the client's own work is a larger, steadier share (the bare and `http_client=` sides only).
 """
 
 from __future__ import annotations
@@ -128,8 +130,17 @@ def typed_model(packages: dict[str, ModuleType]) -> Any:
     return importlib.import_module(f"{next(iter(packages.values())).__name__}.models").IncidentResponse
 
 
-def sync_sides(url: str, packages: dict[str, ModuleType]) -> tuple[dict[str, Callable[[], Any]], list[Any]]:
-    bare = httpx.Client()
+def mock_transport(body: bytes | None) -> dict[str, Any]:
+    """`--in-process`: httpx clients answered by a transport in this process, no socket (own pools are skipped)."""
+    if body is None:
+        return {}
+    answer = {"content": body, "headers": {"content-type": "application/json"}}
+    return {"transport": httpx.MockTransport(lambda request: httpx.Response(200, **answer))}
+
+
+def sync_sides(url: str, packages: dict[str, ModuleType], in_process: bytes | None = None
+               ) -> tuple[dict[str, Callable[[], Any]], list[Any]]:
+    bare = httpx.Client(**mock_transport(in_process))
     incident_url = f"{url}/api/v2/incidents/{INCIDENT_ID}"
     typed = typed_model(packages)
     sides: dict[str, Callable[[], Any]] = {
@@ -139,16 +150,18 @@ def sync_sides(url: str, packages: dict[str, ModuleType]) -> tuple[dict[str, Cal
     closing: list[Any] = [bare]
     for label, package in packages.items():
         own = package.Client(**client_kwargs(url))
-        prepared_http = httpx.Client()
+        prepared_http = httpx.Client(**mock_transport(in_process))
         prepared = package.Client(**client_kwargs(url), http_client=prepared_http)
-        sides[f"{label}, own pool"] = lambda own=own: own.incidents.get_incident(INCIDENT_ID)
+        if in_process is None:
+            sides[f"{label}, own pool"] = lambda own=own: own.incidents.get_incident(INCIDENT_ID)
         sides[f"{label}, http_client="] = lambda prepared=prepared: prepared.incidents.get_incident(INCIDENT_ID)
         closing += [own, prepared_http]
     return sides, closing
 
 
-def async_sides(url: str, packages: dict[str, ModuleType]) -> tuple[dict[str, Callable[[], Awaitable[Any]]], list[Any]]:
-    bare = httpx.AsyncClient()
+def async_sides(url: str, packages: dict[str, ModuleType], in_process: bytes | None = None
+                ) -> tuple[dict[str, Callable[[], Awaitable[Any]]], list[Any]]:
+    bare = httpx.AsyncClient(**mock_transport(in_process))
     incident_url = f"{url}/api/v2/incidents/{INCIDENT_ID}"
 
     typed = typed_model(packages)
@@ -163,9 +176,10 @@ def async_sides(url: str, packages: dict[str, ModuleType]) -> tuple[dict[str, Ca
     closing: list[Any] = [bare]
     for label, package in packages.items():
         own = package.AsyncClient(**client_kwargs(url))
-        prepared_http = httpx.AsyncClient()
+        prepared_http = httpx.AsyncClient(**mock_transport(in_process))
         prepared = package.AsyncClient(**client_kwargs(url), http_client=prepared_http)
-        sides[f"{label}, own pool"] = lambda own=own: own.incidents.get_incident(INCIDENT_ID)
+        if in_process is None:
+            sides[f"{label}, own pool"] = lambda own=own: own.incidents.get_incident(INCIDENT_ID)
         sides[f"{label}, http_client="] = lambda prepared=prepared: prepared.incidents.get_incident(INCIDENT_ID)
         closing += [own, prepared_http]
     return sides, closing
@@ -276,6 +290,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=300, help="calls per side per round")
     parser.add_argument("--profile", choices=["sync", "async"])
+    parser.add_argument("--in-process", action="store_true",
+                        help="no server: httpx.MockTransport answers (bare and http_client= sides only)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
 
@@ -293,14 +309,15 @@ def main() -> None:
         print(f"httpx {httpx.__version__}, pydantic {pydantic.VERSION}, Python {sys.version.split()[0]}; "
               f"{args.calls} calls per side per round; server: {url}")
 
-        sides, closing = sync_sides(url, packages)
+        in_process = recorded_body() if args.in_process else None
+        sides, closing = sync_sides(url, packages, in_process)
         measure_sync(sides, 1, 30)  # warm: connections open, models built
         sync_rows = report("sync", measure_sync(sides, args.rounds, args.calls))
         for each in closing:
             each.close()
 
         async def run_async() -> dict[str, Any]:
-            sides, closing = async_sides(url, packages)
+            sides, closing = async_sides(url, packages, in_process)
             await measure_async(sides, 1, 30)
             rows = report("async", await measure_async(sides, args.rounds, args.calls))
             for each in closing:
