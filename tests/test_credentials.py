@@ -217,3 +217,45 @@ def test_token_endpoint_redirect_is_not_followed_with_the_client_secret(flavor, 
     assert isinstance(error, flavor.package.errors.AuthenticationError) and error.status_code == 307
     sent = [CLIENT_SECRET, base64.b64encode(f"cid:{CLIENT_SECRET}".encode()).decode()]
     assert other.requests == [] and leaks(seen(server.requests[0]), sent)
+
+
+def test_a_token_provider_asked_on_every_call_sends_each_new_token_and_keeps_it_out_of_logs(flavor, server, caplog):
+    """Credentials are made once per client, but a provider's token is whatever it returns now."""
+    caplog.set_level(logging.DEBUG)
+    tokens = iter(["rot-SECRET-1", "rot-SECRET-2", "rot-SECRET-2"])
+    server.handler = router(deque())
+    call = ("things.get_thing", "t1")
+    results = flavor.run({"access_token": lambda: next(tokens), "base_url": server.url}, call, call, call)
+    assert not any(isinstance(result, Exception) for result in results)
+    assert [r.headers["authorization"] for r in api_requests(server)] == [
+        "Bearer rot-SECRET-1", "Bearer rot-SECRET-2", "Bearer rot-SECRET-2"]
+    logged = "\n".join(logging.Formatter("%(name)s %(message)s").format(r) for r in caplog.records)
+    assert "HTTP Request" in logged and leaks(logged, ["rot-SECRET-1", "rot-SECRET-2"]) == []
+
+
+def test_each_client_and_its_with_options_copy_send_their_own_credentials(mini, server):
+    """Two clients in one process each send their own key; a `with_options` copy sends its client's."""
+    server.handler = router(deque())
+    with mini.Client(api_key="first-SECRET", base_url=server.url) as first, \
+            mini.Client(api_key="second-SECRET", base_url=server.url) as second:
+        copy = first.with_options(max_retries=0, default_headers={"X-Team": "blue"})
+        for client in (first, second, copy, second, first):
+            client.things.get_thing("t1")
+    assert [r.headers["x-api-key"] for r in api_requests(server)] == [
+        "first-SECRET", "second-SECRET", "first-SECRET", "second-SECRET", "first-SECRET"]
+
+
+def test_a_credential_changed_in_place_after_construction_is_what_the_next_call_sends(mini, server):
+    """A user and password given as a list and changed later: every call, the copy's too, sends it as it is now."""
+    server.handler = router(deque())
+    pair = ["user", "pw-SECRET-A"]
+    with mini.Client(basic_auth=pair, base_url=server.url) as client:
+        copy = client.with_options(max_retries=0)
+        client.things.copy_thing("t1")
+        pair[1] = "pw-SECRET-B"
+        copy.things.copy_thing("t1")
+        client.things.copy_thing("t1")
+    encoded = {password: "Basic " + base64.b64encode(f"user:{password}".encode()).decode()
+               for password in ("pw-SECRET-A", "pw-SECRET-B")}
+    assert [r.headers["authorization"] for r in api_requests(server)] == [
+        encoded["pw-SECRET-A"], encoded["pw-SECRET-B"], encoded["pw-SECRET-B"]]

@@ -257,3 +257,34 @@ def test_middleware_and_with_options_are_typed_for_mypy_strict(tmp_path):
     wrong_line = USER_CODE.splitlines().index(
         'wrong = mini.Client(api_key="k", middleware=[astamp])  # an async middleware on the sync client') + 1
     assert errors and all(f"user_code.py:{wrong_line}:" in line for line in errors), result.stdout
+
+
+def test_each_attempt_gives_middleware_a_request_of_its_own(mini, is_async, server):
+    """What a middleware changes on one attempt's request (headers, extensions, credentials) is not on the
+    next attempt's: every attempt starts again from the call's request, credentials put back on."""
+    server.reply(Reply(503, {"error": "busy"}, headers={"Retry-After": "0"}), Reply(200, THING))
+    entered = []
+
+    def before(request):
+        entered.append((mini.call_info(request).attempt, sorted(request.headers.keys()), sorted(request.extensions)))
+        if mini.call_info(request).attempt == 1:
+            request.headers["X-Only-First"] = "yes"
+            request.extensions["mine"] = True
+            del request.headers["x-api-key"]
+
+    if is_async:
+        async def middleware(request, call_next):
+            before(request)
+            return await call_next(request)
+    else:
+        def middleware(request, call_next):
+            before(request)
+            return call_next(request)
+
+    result = call(mini, is_async, {"api_key": "k-1", "base_url": server.url, "middleware": [middleware]})
+    assert result.data.id == "t1"
+    (_, first_headers, first_extensions), (_, second_headers, second_extensions) = entered
+    assert first_headers == second_headers and "x-only-first" not in second_headers
+    assert "mine" not in second_extensions and first_extensions == second_extensions
+    assert [r.headers.get("x-only-first") for r in server.requests] == ["yes", None]
+    assert [r.headers.get("x-api-key") for r in server.requests] == [None, "k-1"]

@@ -188,3 +188,19 @@ def test_the_call_request_is_never_sent_itself(rt):
     call = of(rt, steps, "Read")[0].message
     assert isinstance(call, httpx.Request) and "x-key" not in call.headers
     assert all(s.request is not call for s in of(rt, steps, "Send"))
+
+
+def test_an_attempts_request_has_headers_and_extensions_of_its_own_and_the_same_body(rt):
+    from mini import _redirects
+
+    call = httpx.Request("POST", API + "/things", headers={"X-A": "1"}, content=b'{"a":1}',
+                         extensions={"timeout": {"read": 5.0}})
+    copy = _redirects.copy_request(call)
+    copy.headers["X-Key"] = "k-1"
+    copy.extensions["call_info"] = "attempt 1"
+    assert "x-key" not in call.headers and "call_info" not in call.extensions
+    assert (copy.method, copy.url, copy.content) == ("POST", call.url, b'{"a":1}')
+    assert copy.headers["content-length"] == "7" and copy.extensions["timeout"] == {"read": 5.0}
+    assert b"".join(copy.stream) == b'{"a":1}'  # what the transport sends
+    with pytest.raises(httpx.RequestNotRead):  # a streaming body must be read before it can be sent again
+        _redirects.copy_request(httpx.Request("POST", API + "/things", content=iter([b"x"])))

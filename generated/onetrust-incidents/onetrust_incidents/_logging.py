@@ -37,12 +37,14 @@ class SecretFilter(logging.Filter):
         super().__init__()
         self.package = __package__
         self._secrets: set[str] = set()
+        self._given: set[str] = set()  # the secrets as given, each added with its URL forms
         self._pattern: re.Pattern[str] | None = None
 
     def add(self, *secrets: str) -> None:
         new: set[str] = set()
         for secret in secrets:
-            if secret:
+            if secret and secret not in self._given:
+                self._given.add(secret)
                 # The forms a secret takes in a URL, as well as its own.
                 new.update({secret, quote(secret, safe=""), quote_plus(secret), quote(secret)})
         if not new <= self._secrets:

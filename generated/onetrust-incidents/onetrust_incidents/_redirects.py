@@ -34,14 +34,21 @@ def check_policy(policy: str) -> RedirectPolicy:
 
 
 def copy_request(request: httpx.Request) -> httpx.Request:
-    """A request like `request` (whose body was read), to put credentials on without touching the original."""
-    return httpx.Request(
+    """A request like `request` (whose body was read), to put credentials on without touching the original:
+    headers and extensions of its own, the body's bytes shared. Raises `httpx.RequestNotRead` for a
+    streaming body nobody read."""
+    content = request.content
+    # Given a stream, httpx takes the headers as they are (`Host`, `Content-Length` are already there) rather
+    # than encoding the body and preparing them again, which is most of what building a request costs.
+    clone = httpx.Request(
         request.method,
         request.url,
-        headers=request.headers.copy(),
-        content=request.content,
+        headers=request.headers,
+        stream=httpx.ByteStream(content),
         extensions=request.extensions,
     )
+    clone.read()  # its `content` readable, as the original's (a 307/308 hop sends it again)
+    return clone
 
 
 def next_hop(

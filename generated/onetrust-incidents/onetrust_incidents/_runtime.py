@@ -5,7 +5,7 @@ generated code uses."""
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import httpx
@@ -42,7 +42,7 @@ from ._types import (
 
 # The send plan loads on the first call, streaming when a call streams: importing the package stays cheap.
 if TYPE_CHECKING:
-    from ._send_plan import CachedTokens, Plan, Step
+    from ._send_plan import CachedTokens, Plan
     from ._streaming import (
         AsyncStream,
         AsyncStreamedResponse,
@@ -75,28 +75,25 @@ class SyncClientCore(ClientCore[httpx.Client, Middleware]):
         return cast("Stream[T]", self.request(endpoint, **arguments))
 
     def _drive(self, plan: Plan) -> tuple[httpx.Response, str]:
-        from ._send_plan import PlanRun
+        # Imported here once a call, not once a step: an import statement costs as much as a step's work.
+        from ._send_plan import Authorize, Close, PlanRun, Read, Send
 
         run, send = PlanRun(plan), self._sender()
         while (step := run.next_step()) is not None:
             try:
-                run.reply = self._perform(step, send)
+                if isinstance(step, Send):
+                    run.reply = send(step.request)
+                elif isinstance(step, Authorize):
+                    run.reply = self._tokens(step.wanted)
+                elif isinstance(step, Read):
+                    run.reply = step.message.read()
+                elif isinstance(step, Close):
+                    step.response.close()
+                else:
+                    time.sleep(step.seconds)
             except httpx.TransportError as exc:
                 run.error = exc
         return run.response
-
-    def _perform(self, step: Step, send: Callable[[httpx.Request], httpx.Response]) -> Any:
-        from ._send_plan import Authorize, Close, Read, Send
-
-        if isinstance(step, Send):
-            return send(step.request)
-        if isinstance(step, Authorize):
-            return self._tokens(step.wanted)
-        if isinstance(step, Read):
-            return step.message.read()
-        if isinstance(step, Close):
-            return step.response.close()
-        return time.sleep(step.seconds)
 
     def _tokens(self, wanted: Mapping[str, Sequence[str]]) -> tuple[dict[str, str], CachedTokens]:
         tokens: dict[str, str] = {}
@@ -142,30 +139,30 @@ class AsyncClientCore(ClientCore[httpx.AsyncClient, AsyncMiddleware]):
         return cast("AsyncStream[T]", await self.request(endpoint, **arguments))
 
     async def _drive(self, plan: Plan) -> tuple[httpx.Response, str]:
-        from ._send_plan import PlanRun
+        from ._send_plan import (
+            Authorize,
+            Close,
+            PlanRun,
+            Read,
+            Send,
+        )  # once a call, as the sync driver
 
         run, send = PlanRun(plan), self._sender()
         while (step := run.next_step()) is not None:
             try:
-                run.reply = await self._perform(step, send)
+                if isinstance(step, Send):
+                    run.reply = await send(step.request)
+                elif isinstance(step, Authorize):
+                    run.reply = await self._tokens(step.wanted)
+                elif isinstance(step, Read):
+                    run.reply = await step.message.aread()
+                elif isinstance(step, Close):
+                    await step.response.aclose()
+                else:
+                    await _sleep(step.seconds)
             except httpx.TransportError as exc:
                 run.error = exc
         return run.response
-
-    async def _perform(
-        self, step: Step, send: Callable[[httpx.Request], Awaitable[httpx.Response]]
-    ) -> Any:
-        from ._send_plan import Authorize, Close, Read, Send
-
-        if isinstance(step, Send):
-            return await send(step.request)
-        if isinstance(step, Authorize):
-            return await self._tokens(step.wanted)
-        if isinstance(step, Read):
-            return await step.message.aread()
-        if isinstance(step, Close):
-            return await step.response.aclose()
-        return await _sleep(step.seconds)
 
     async def _tokens(
         self, wanted: Mapping[str, Sequence[str]]

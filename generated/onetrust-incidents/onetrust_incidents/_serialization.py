@@ -11,9 +11,14 @@ from urllib.parse import quote
 
 from ._types import Param, base_model
 
+# Values already on the wire as they are; exact types, so that a str or int enum is still turned into its value.
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
 
 def jsonable(value: Any) -> Any:
     """Plain JSON data from models, enums and dates: wire names, and only the fields the caller set."""
+    if type(value) in _PLAIN_TYPES:
+        return value
     if isinstance(value, base_model()):
         return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if isinstance(value, enum.Enum):

@@ -91,9 +91,12 @@ class ClientCore(Generic[H, M]):
         self._credentials = {
             name: value for name, value in credentials.items() if value is not None
         }
+        # Each credential's value on the wire, with the value it was made from: made (and its secrets
+        # registered for redaction) once, not on every call; a token a callable returns is made when it changes.
+        self._wire_credentials: dict[str, tuple[Any, str]] = {}
         for name, value in self._credentials.items():
             if not callable(value):
-                remember(auth_value(self._schemes[name], value)[1])
+                self._credential(name, value)
         self._unstable = frozenset(unstable_operations)
         # `Accept` is each operation's own, unless the caller set one for every call.
         self._headers = {"User-Agent": user_agent, **(headers or {})}
@@ -261,8 +264,15 @@ class ClientCore(Generic[H, M]):
         return chain(self._middleware, send)
 
     def _credential(self, name: str, value: Any) -> str:
+        known = self._wire_credentials.get(name)
+        if known is not None and type(known[0]) is type(value) and known[0] == value:
+            return known[1]
         header, secrets = auth_value(self._schemes[name], value)
         remember(secrets)  # tokens from a callable are known only now
+        if isinstance(
+            value, (str, tuple)
+        ):  # a value that cannot change in place; a list is made again each call
+            self._wire_credentials[name] = (value, header)
         return header
 
     def _cached_token(
