@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import textwrap
 from pathlib import Path
 from typing import Iterator
 
@@ -14,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # What generating each spec gave, by the spec's resolved path, as tests that generate record it ("ok",
-# "refused: ...", "internal error: ..."): tests/test_sweep.py reads it rather than generating again.
+# "refused: ...", "internal error: ..."): tests/end_to_end/test_sweep.py reads it rather than generating again.
 OUTCOMES: dict[Path, str] = {}
 
 
@@ -57,6 +61,30 @@ def tree_differences(committed: dict[str, bytes], fresh: dict[str, bytes]) -> li
                                         f"{rel} (committed)", f"{rel} (regenerated)", lineterm="", n=2)
             problems.append("\n".join(list(diff)[:60]))
     return problems
+
+
+# One mypy cache per test process: pydantic, httpx and the stdlib are analysed once, not on every check.
+# Modules with the same name in other folders are checked again (mypy compares each file's hash).
+_MYPY_CACHE = Path(tempfile.gettempdir()) / f"clientsmith-tests-mypy-{os.getpid()}"
+
+
+def mypy_strict(cwd: Path, *targets: str | Path, mypypath: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`mypy --strict` on `targets` from `cwd`, as users' CI runs it; the result holds mypy's report."""
+    env = {**os.environ, "MYPYPATH": str(mypypath)} if mypypath is not None else None
+    return subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(_MYPY_CACHE),
+                           *map(str, targets)], cwd=cwd, capture_output=True, text=True, env=env)
+
+
+def run_python(cwd: Path, code: str, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """`code` run by a fresh interpreter in `cwd` (imports there, as a user's script would make them)."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *args], cwd=cwd, capture_output=True,
+                          text=True, check=check)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_mypy_cache() -> Iterator[None]:
+    yield
+    shutil.rmtree(_MYPY_CACHE, ignore_errors=True)
 
 
 @pytest.fixture
