@@ -4,7 +4,7 @@ tells whether it accepts every value of another.
 
 The schema typer builds them; an annotation kept as text (a surface in a manifest) is read back with
 Python's own parser. A node equals its text, so templates written against the text (`op.return_type !=
-"None"`) and `{{ op.return_type }}` read it as before.
+"None"`, `op.return_type.startswith("list[")`) and `{{ op.return_type }}` read it as before.
 """
 
 from __future__ import annotations
@@ -60,6 +60,28 @@ class Annotation:
 
     def __hash__(self) -> int:  # as its text's, which it equals
         return hash(self.render())
+
+    # Users' templates and code written when the IR held text keep working: `t.startswith("list[")`,
+    # `"None" in t`, `t + " | None"` read the rendered text.
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.render(), name)
+
+    def __contains__(self, text: str) -> bool:
+        return text in self.render()
+
+    def __len__(self) -> int:
+        return len(self.render())
+
+    def __add__(self, other: object) -> str:
+        return self.render() + str(other)
+
+    def __radd__(self, other: object) -> str:
+        return str(other) + self.render()
+
+    def __lt__(self, other: object) -> bool:
+        return self.render() < str(other)
 
 
 class Name(Annotation):

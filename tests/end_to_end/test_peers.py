@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-from conftest import FIXTURES, OUTCOMES, SHARED, mypy_strict
+from conftest import OUTCOMES, mypy_strict, require_shared
+from peer_documents import DOCUMENTS, PEERS, SHAPES
 
 from clientsmith.cli import main
 from clientsmith.spec.merge import HTTP_METHODS, load_spec
@@ -25,8 +25,6 @@ from clientsmith.spec.merge import HTTP_METHODS, load_spec
 # The type check at the end reads every client the module made: one process runs them all (pytest-xdist).
 pytestmark = pytest.mark.xdist_group("peers")
 
-PEERS = SHARED / "real" / "peers"
-SHAPES = FIXTURES / "peer-shapes"
 
 # Documents refused even with --lenient, and why (a part of the first error message).
 EXPECTED_REFUSALS = {
@@ -66,23 +64,6 @@ EXPECTED_REFUSALS = {
 LOCATED = re.compile(r"^[^:]+:\d+: (/\S*): ")
 
 
-def documents() -> list[tuple[str, Path]]:
-    """Every document a user could pass: each file at the top of a peers folder, and in subfolders each file
-    declaring `openapi` (the others are parts those refer to); then the shape fixtures."""
-    found: list[tuple[str, Path]] = []
-    for folder in ("opc", "dmcg"):
-        for path in sorted((PEERS / folder).iterdir()) if (PEERS / folder).is_dir() else ():
-            if path.is_file() and path.name not in ("LICENSE", "README.md"):
-                found.append((f"{folder}/{path.name}", path))
-            elif path.is_dir():
-                for part in sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".json")):
-                    data = yaml.safe_load(part.read_text(encoding="utf-8"))
-                    if isinstance(data, dict) and "openapi" in data:
-                        found.append((part.relative_to(PEERS).as_posix(), part))
-    return found + [(f"shapes/{p.name}", p) for p in sorted(SHAPES.glob("*.yaml"))]
-
-
-DOCUMENTS = documents()
 
 
 def package_name(name: str) -> str:
@@ -115,7 +96,6 @@ def methods(package: Path) -> int:
     return count
 
 
-@pytest.mark.skipif(not PEERS.is_dir(), reason="../shared/real/peers not present")
 @pytest.mark.parametrize("name,spec", DOCUMENTS, ids=[name for name, _ in DOCUMENTS])
 def test_peer_document_gives_a_complete_client_or_a_located_refusal(name, spec, clients, capsys):
     check_document(name, spec, clients, capsys)
@@ -143,8 +123,8 @@ def check_document(name: str, spec: Path, clients: dict[str, Path], capsys: pyte
     clients[package] = out
 
 
-@pytest.mark.skipif(not PEERS.is_dir(), reason="../shared/real/peers not present")
 def test_every_peer_client_imports_and_is_mypy_strict_clean(clients, tmp_path, capsys):
+    require_shared(PEERS)  # skipped where ../shared is absent, a failure in CI
     # the clients the per-document tests made in this process; any they did not (run alone, or the tests
     # spread over processes) are generated here, so the check always covers every client
     for name, spec in DOCUMENTS:

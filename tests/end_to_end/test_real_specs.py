@@ -37,7 +37,7 @@ def test_onetrust_full_spec_generates_with_lenient(tmp_path, capsys):
     assert captured.err.count(": warning: 'false' is not of type 'boolean'") == 8
     package = import_generated(out, "onetrust_full")
     models = importlib.import_module("onetrust_full.models")
-    operations = [name for name in dir(package.Client(access_token="t").incidents) if not name.startswith("_")]
+    operations = [name for name in dir(package.Client(access_token="listing-token").incidents) if not name.startswith("_")]
     assert len([n for n in operations if n not in ("with_raw_response", "with_streaming_response")]) == 7  # every operation
     # property names with spaces keep their wire names as aliases
     wire = {"Incident Attachment Identifier": "6a1c9d4e-0000-4000-8000-000000000001", "Incident Attachment Name": "n", "Incident Attachment Type": "t",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import re
 import shutil
 import sys
@@ -13,24 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT, run_python
+from standalone_imports import ALLOWED_TOP_LEVEL, imported_modules
 
 from clientsmith.config import load_targets
 
 TARGETS = load_targets(ROOT / "pyproject.toml")
-ALLOWED_TOP_LEVEL = {"httpx", "pydantic", "typing_extensions"} | set(sys.stdlib_module_names)
-
-
-def imported_modules(package_dir: Path) -> set[str]:
-    found = set()
-    for path in package_dir.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                found.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                found.add(node.module.split(".")[0])
-    return found
-
-
 def declared_modules(project_dir: Path) -> set[str]:
     """The top-level modules the distribution's declared dependencies provide (their names, normalized)."""
     dependencies = tomllib.loads((project_dir / "pyproject.toml").read_text())["project"]["dependencies"]

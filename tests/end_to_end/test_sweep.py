@@ -81,7 +81,7 @@ def specs() -> list[tuple[str, Path]]:
     if CORPUS.is_dir():
         found += [(f"corpus/{root}", CORPUS / root) for root in _corpus_roots()]
     if PEERS.is_dir():
-        from test_peers import DOCUMENTS  # the documents a user could pass, as test_peers finds them
+        from peer_documents import DOCUMENTS  # the documents a user could pass, as test_peers takes them
 
         found += [(f"peers/{name}", path) for name, path in DOCUMENTS if not name.startswith("shapes/")]
     return found

@@ -353,7 +353,7 @@ def test_packages_with_webhooks_pass_mypy_strict(incidents_out, alerts_out, unta
 
 
 def test_packages_with_webhooks_import_only_httpx_pydantic_and_the_standard_library(incidents_out, alerts_out):
-    from test_standalone import ALLOWED_TOP_LEVEL, imported_modules
+    from standalone_imports import ALLOWED_TOP_LEVEL, imported_modules
 
     for out, package in ((incidents_out, "incident_events"), (alerts_out, "alert_events")):
         assert imported_modules(out / package) - ALLOWED_TOP_LEVEL == set()

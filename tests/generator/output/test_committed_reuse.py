@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, read_tree
+from recomputation import COUNTING, Work
 from clientsmith.cli import main
 from clientsmith.config import ClientTarget
 from clientsmith.pipeline import build_package
@@ -26,43 +27,12 @@ def clone(request, tmp_path, monkeypatch):
     return target
 
 
-_COUNTING: list["Work"] = []
-
-
 @pytest.fixture(autouse=True)
 def _stop_counting():
     """A test that fails before `work.stop()` must not leave the counters patched into later tests."""
     yield
-    while _COUNTING:
-        _COUNTING.pop().stop()
-
-
-class Work:
-    """Counts what a run computes: datamodel-code-generator runs and black calls."""
-
-    def __init__(self) -> None:
-        import clientsmith.output.format as format_module
-        import clientsmith.models.reuse as models_reuse
-
-        self.models = 0
-        self.formatted: list[str] = []
-        generate_models, format_python = models_reuse.generate_models, format_module.format_python
-
-        def counted_models(*args, **kwargs):
-            self.models += 1
-            return generate_models(*args, **kwargs)
-
-        def counted_format(source, path="<generated>"):
-            self.formatted.append(source)
-            return format_python(source, path)
-
-        self.patch = pytest.MonkeyPatch()
-        self.patch.setattr(models_reuse, "generate_models", counted_models)
-        self.patch.setattr(format_module, "format_python", counted_format)
-        _COUNTING.append(self)
-
-    def stop(self) -> None:
-        self.patch.undo()
+    while COUNTING:
+        COUNTING.pop().stop()
 
 
 def full_run(target: ClientTarget) -> dict[str, bytes]:
