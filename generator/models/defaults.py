@@ -21,7 +21,8 @@ import ast
 import json
 from typing import Any
 
-from clientsmith.source_lines import code_lines, parse_module
+from clientsmith.models.edit_buffer import EditBuffer
+from clientsmith.models.module_imports import import_names
 
 _SCALARS: dict[str, tuple[type, ...]] = {
     "str": (str,),
@@ -36,19 +37,19 @@ _UNIONS = {"Union", "Optional"}
 _MODEL, _ROOT, _ENUM = "model", "root", "enum"
 
 
-def fit_defaults(source: str) -> str:
-    """`source` (datamodel-code-generator's models module) with every field default fitting its type."""
-    tree = parse_module(source)
-    fitter = _Fitter(tree)
+def fit_defaults(buffer: EditBuffer) -> None:
+    """Queue the edits that make every field default of datamodel-code-generator's module fit its type."""
+    fitter = _Fitter(buffer.tree)
     edits: list[tuple[tuple[int, int], tuple[int, int], str]] = []
-    for node in tree.body:
+    for node in buffer.tree.body:
         if isinstance(node, ast.ClassDef):
             for statement in node.body:
                 if isinstance(statement, ast.AnnAssign) and statement.value is not None:
                     edits += fitter.fix(statement, is_root=fitter.kinds.get(node.name) == _ROOT)
-    if not edits:
-        return source
-    return _with_pydantic_names(_apply(source, edits), sorted(fitter.needed))
+    for start, end, text in edits:
+        buffer.replace(start, end, text)
+    if edits:
+        import_names(buffer, "pydantic", sorted(fitter.needed), after_imports=True)
 
 
 class _Fitter:
@@ -225,44 +226,3 @@ def _start(node: ast.expr | ast.stmt) -> tuple[int, int]:
 
 def _end(node: ast.expr | ast.stmt) -> tuple[int, int]:
     return node.end_lineno or node.lineno, node.end_col_offset or node.col_offset
-
-
-def _apply(source: str, edits: list[tuple[tuple[int, int], tuple[int, int], str]]) -> str:
-    """`source` with each span (line, UTF-8 column as `ast` gives them) replaced by its text."""
-    lines = code_lines(source)
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-
-    def offset(position: tuple[int, int]) -> int:
-        line, column = position
-        return starts[line - 1] + len(lines[line - 1].encode("utf-8")[:column].decode("utf-8"))
-
-    pieces, done = [], 0
-    for start, end, text in sorted(edits, key=lambda edit: (offset(edit[0]), offset(edit[1]))):
-        pieces += [source[done : offset(start)], text]
-        done = offset(end)
-    return "".join(pieces) + source[done:]
-
-
-def _with_pydantic_names(source: str, names: list[str]) -> str:
-    """`source` importing `names` from pydantic as well as what it already does."""
-    if not names:  # the defaults rewritten needed no pydantic name (a `None` made optional)
-        return source
-    tree = parse_module(source)
-    imports = [node for node in tree.body if isinstance(node, ast.ImportFrom) and node.module == "pydantic"]
-    if imports:
-        node = imports[0]
-        present = [alias.name if alias.asname is None else f"{alias.name} as {alias.asname}" for alias in node.names]
-        missing = [name for name in names if name not in present]
-        if not missing:
-            return source
-        statement = f"from pydantic import {', '.join(sorted(present + missing))}"
-        return _apply(source, [(_start(node), _end(node), statement)])
-    last = max((node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))),
-               key=lambda node: node.end_lineno or node.lineno, default=None)
-    statement = f"from pydantic import {', '.join(names)}\n"
-    if last is None:
-        return statement + source
-    position = (last.end_lineno or last.lineno, last.end_col_offset or 0)
-    return _apply(source, [(position, position, "\n" + statement.rstrip("\n"))])

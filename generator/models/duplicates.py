@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import ast
 
-from clientsmith.source_lines import parse_module
 
-
-def duplicate_classes(source: str, pointers: list[tuple[str, str]]) -> dict[str, str]:
+def duplicate_classes(tree: ast.Module, pointers: list[tuple[str, str]]) -> dict[str, str]:
     """Each copy -> the class it copies (to be dropped, its uses naming that class instead)."""
-    definitions = {node.name: node for node in parse_module(source).body if isinstance(node, ast.ClassDef)}
+    definitions = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     order = {name: index for index, name in enumerate(definitions)}
     by_pointer: dict[str, list[str]] = {}
     for pointer, name in pointers:

@@ -1,4 +1,5 @@
-"""Pydantic v2 models through datamodel-code-generator, run in-process, with its schema-to-class map."""
+"""Pydantic v2 models through datamodel-code-generator, run in-process, with its schema-to-class map, and
+the passes that reshape its module into what the package's users see."""
 
 from __future__ import annotations
 
@@ -6,22 +7,20 @@ import ast
 import json
 import tempfile
 import warnings
-from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from clientsmith.models.bare_generics import parameterized_generics
 from clientsmith.models.defaults import fit_defaults
+from clientsmith.models.edit_buffer import EditBuffer
+from clientsmith.models.file_inputs import file_inputs, multipart_schemas
 from clientsmith.models.overrides import reconcile_overrides
+from clientsmith.models.package_base import BASE_PLACEHOLDER, use_package_base
 from clientsmith.models.prepare import has_webhooks, prepare_for_models
 from clientsmith.models.readable import readable_models
-from clientsmith.problems import escape_pointer_token
-from clientsmith.source_lines import code_lines, parse_module
-
-# datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
-# module, so the generated package imports nothing from outside itself.
-_BASE_PLACEHOLDER = "clientsmith_model_base"
+from clientsmith.models.unions import plain_union_members
 
 MODEL, ENUM, ROOT = "model", "enum", "root"
 
@@ -33,6 +32,58 @@ class ModelsResult:
     source: str
     class_by_pointer: dict[str, str]
     kind_by_class: dict[str, str]
+
+
+@dataclass
+class _Run:
+    """What the passes are given, and what they learn that a later pass or the result needs."""
+
+    document: dict[str, Any]
+    metadata: list[dict[str, Any]]  # datamodel-code-generator's: one entry per class, with its schema pointer
+    unwrapped: set[str] = field(default_factory=set)
+    class_by_pointer: dict[str, str] = field(default_factory=dict)
+    file_fields: bool = False
+
+
+def _plain_union_members(buffer: EditBuffer, run: _Run) -> None:
+    top_level = {m["class_name"] for m in run.metadata if str(m["source_ref"]).count("/") == 3}  # #/components/schemas/X
+    run.unwrapped = plain_union_members(buffer, kept=top_level)
+
+
+def _readable_names(buffer: EditBuffer, run: _Run) -> None:
+    pointers = [(str(m["source_ref"]).lstrip("#"), str(m["class_name"])) for m in run.metadata
+                if m["class_name"] not in run.unwrapped]
+    run.class_by_pointer = readable_models(buffer, pointers)
+
+
+def _file_inputs(buffer: EditBuffer, run: _Run) -> None:
+    uploads = {run.class_by_pointer[p] for p in multipart_schemas(run.document) if p in run.class_by_pointer}
+    run.file_fields = file_inputs(buffer, uploads)
+
+
+def _package_base(buffer: EditBuffer, run: _Run) -> None:
+    use_package_base(buffer, ("FileInput",) if run.file_fields else ())
+
+
+# The passes over datamodel-code-generator's module, in the order they run: each reads the module as the
+# passes before it left it and queues its edits, made when it returns.
+MODEL_PASSES: tuple[tuple[str, Callable[[EditBuffer, _Run], None]], ...] = (
+    # Wrappers of constrained primitives in unions become `Annotated` members: fields take plain values.
+    ("plain union members", _plain_union_members),
+    # One class per schema, nested ones named after their owner; the wrappers dropped above get no name.
+    ("readable names", _readable_names),
+    # Bare `list`/`dict` given `Any`: mypy --strict refuses them.
+    ("bare generics", lambda buffer, run: parameterized_generics(buffer)),
+    # Defaults built into the field's types, which must be final (named, parameterized) by now.
+    ("defaults", lambda buffer, run: fit_defaults(buffer)),
+    # `bytes` in multipart body models takes files too; needs the final class names.
+    ("file inputs", _file_inputs),
+    # The package's own base model and open enums; imports `FileInput` when the pass above used it.
+    ("package base", _package_base),
+    # Last: overrides are judged on the final field types and bases (open enums included); it edits in
+    # rounds, as a class it flattens may leave its subclasses clashing.
+    ("reconcile overrides", lambda buffer, run: reconcile_overrides(buffer)),
+)
 
 
 def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
@@ -51,62 +102,12 @@ def generate_models(document: dict[str, Any], header: str) -> ModelsResult:
         metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {"models": []}
     if not isinstance(source, str):  # a single module is asked for; anything else is a bug here
         raise RuntimeError("datamodel-code-generator returned several modules")
-    try:
-        source, class_by_pointer = readable_models(source, metadata.get("models", []))
-        source = fit_defaults(parameterized_generics(source))
-        uploads = {class_by_pointer[p] for p in _multipart_schemas(document) if p in class_by_pointer}
-        source, file_fields = _file_inputs(source, uploads)
-        source = reconcile_overrides(_use_package_base(source, ("FileInput",) if file_fields else ()))
-        return ModelsResult(source, class_by_pointer, _class_kinds(source))
-    finally:
-        parse_module.cache_clear()  # the passes shared the module's syntax tree; nothing needs it now
-
-
-def _multipart_schemas(document: dict[str, Any]) -> set[str]:
-    """Pointers of the schemas multipart request bodies name (inline, and what their `$ref`s point to)."""
-    found: set[str] = set()
-    for path, item in (document.get("paths") or {}).items():
-        for method, operation in (item.items() if isinstance(item, dict) else ()):
-            body = operation.get("requestBody") if isinstance(operation, dict) else None
-            pointer = "/paths/" + escape_pointer_token(path) + f"/{method}/requestBody"
-            if isinstance(body, dict) and isinstance(body.get("$ref"), str) and body["$ref"].startswith("#/"):
-                pointer = body["$ref"][1:]
-                body = _local(document, pointer)
-            media = ((body or {}).get("content") or {}).get("multipart/form-data") if isinstance(body, dict) else None
-            schema = media.get("schema") if isinstance(media, dict) else None
-            if isinstance(schema, dict):
-                found.add(pointer + "/content/multipart~1form-data/schema")
-                if isinstance(schema.get("$ref"), str) and schema["$ref"].startswith("#/"):
-                    found.add(schema["$ref"][1:])
-    return found
-
-
-def _local(document: dict[str, Any], pointer: str) -> Any:
-    node: Any = document
-    for token in pointer.strip("/").split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        node = node.get(token) if isinstance(node, dict) else None
-    return node
-
-
-def _file_inputs(source: str, classes: set[str]) -> tuple[str, bool]:
-    """`bytes` in the fields of multipart body models becomes `FileInput`: such a field takes a file
-    object, a path or a (filename, content[, content type]) tuple as well as bytes."""
-    if not classes:
-        return source, False
-    lines = code_lines(source)
-    spots: list[tuple[int, int, int]] = []
-    for node in parse_module(source).body:
-        if isinstance(node, ast.ClassDef) and node.name in classes:
-            for statement in node.body:
-                if isinstance(statement, ast.AnnAssign):
-                    spots += [(n.lineno, n.col_offset, n.end_col_offset or n.col_offset)
-                              for n in ast.walk(statement.annotation)
-                              if isinstance(n, ast.Name) and n.id == "bytes" and n.end_lineno == n.lineno]
-    for line, start, end in sorted(spots, reverse=True):  # offsets are in UTF-8 bytes
-        text = lines[line - 1].encode("utf-8")
-        lines[line - 1] = (text[:start] + b"FileInput" + text[end:]).decode("utf-8")
-    return "".join(lines), bool(spots)
+    buffer = EditBuffer(source)
+    run = _Run(document, metadata.get("models", []))
+    for name, reshape in MODEL_PASSES:
+        reshape(buffer, run)
+        buffer.apply(by=name)
+    return ModelsResult(buffer.source, run.class_by_pointer, _class_kinds(buffer.tree))
 
 
 class ModelsError(Exception):
@@ -124,7 +125,7 @@ def _run_generator(document: dict[str, Any], header: str, metadata_path: Path) -
         openapi_scopes=["schemas", "paths", "webhooks"] if has_webhooks(document) else ["schemas", "paths"],
         use_operation_id_as_name=True,
         emit_model_metadata=str(metadata_path),
-        base_class=f"{_BASE_PLACEHOLDER}.ApiModel",
+        base_class=f"{BASE_PLACEHOLDER}.ApiModel",
         use_annotated=True,
         field_constraints=True,
         use_standard_collections=True,
@@ -148,62 +149,9 @@ def _run_generator(document: dict[str, Any], header: str, metadata_path: Path) -
     )
 
 
-# Enums whose values are all strings, integers or numbers accept values the spec does not list yet:
-# the bases datamodel-code-generator gives them -> the package's open enum of that kind.
-_OPEN_ENUM_BASES = {
-    ("str", "Enum"): "OpenEnum",
-    ("int", "Enum"): "OpenIntEnum",
-    ("IntEnum",): "OpenIntEnum",
-    ("float", "Enum"): "OpenFloatEnum",
-}
-
-
-def _use_package_base(source: str, extra_names: tuple[str, ...] = ()) -> str:
-    """Point the base-class import at the package's `_base` module and make enums tolerant of new values.
-
-    Edits are placed by the module's AST: a class statement is rewritten only where it stands alone on
-    its line as datamodel-code-generator writes it, and an import is dropped only when nothing uses it."""
-    tree = parse_module(source)
-    lines = code_lines(source)
-    names: list[str] = list(extra_names)
-    uses = Counter(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and not node.keywords and not node.decorator_list:
-            bases = tuple(b.id for b in node.bases if isinstance(b, ast.Name))
-            open_base = _OPEN_ENUM_BASES.get(bases) if len(bases) == len(node.bases) else None
-            header = f"class {node.name}({', '.join(bases)}):"
-            if open_base and lines[node.lineno - 1].strip() == header:
-                lines[node.lineno - 1] = f"class {node.name}({open_base}):\n"
-                uses.subtract(bases)
-                if open_base not in names:
-                    names.append(open_base)
-    still_used = {name for name, count in uses.items() if count > 0}
-    future_line = 0
-    for node in tree.body:  # the edits above replaced lines one for one: the tree's line numbers still hold
-        if not isinstance(node, ast.ImportFrom):
-            continue
-        if node.module == "__future__":
-            future_line = node.end_lineno or node.lineno
-        elif node.module == _BASE_PLACEHOLDER:
-            names = [alias.name for alias in node.names] + names
-            lines[node.lineno - 1 : (node.end_lineno or node.lineno)] = [""] * _span(node)
-        elif node.module == "enum":
-            kept = [alias.name for alias in node.names if alias.name in still_used]
-            replacement = f"from enum import {', '.join(kept)}\n" if kept else ""
-            lines[node.lineno - 1 : (node.end_lineno or node.lineno)] = [replacement] + [""] * (_span(node) - 1)
-    if names:
-        # after `from __future__ import annotations`, which must stay first
-        lines.insert(future_line, ("\n" if future_line else "") + f"from ._base import {', '.join(sorted(set(names)))}\n")
-    return "".join(lines)
-
-
-def _span(node: ast.stmt) -> int:
-    return (node.end_lineno or node.lineno) - node.lineno + 1
-
-
-def _class_kinds(source: str) -> dict[str, str]:
+def _class_kinds(tree: ast.Module) -> dict[str, str]:
     kinds: dict[str, str] = {}
-    for node in parse_module(source).body:
+    for node in tree.body:
         if isinstance(node, ast.ClassDef):
             bases = {ast.unparse(b) for b in node.bases}
             if "OpenEnum" in bases or any("Enum" in b for b in bases):

@@ -17,7 +17,6 @@ import keyword
 import re
 from collections.abc import Iterable
 
-from clientsmith.source_lines import parse_module
 
 _COMBINATORS = {"allOf": "AllOf", "oneOf": "OneOf", "anyOf": "AnyOf"}
 _STEPS = {"items": "Item", "additionalProperties": "Value", "schema": ""}
@@ -58,13 +57,13 @@ def _runtime_clash(pointer: str, name: str) -> str | None:
     return None
 
 
-def readable_names(source: str, pointers: list[tuple[str, str]]) -> dict[str, str]:
+def readable_names(tree: ast.Module, pointers: list[tuple[str, str]]) -> dict[str, str]:
     """The new name of each class of a nested schema (and of a top-level one numbered for it), given the
-    module and `pointers` ((schema pointer, class) in datamodel-code-generator's order)."""
+    module's syntax tree and `pointers` ((schema pointer, class) in datamodel-code-generator's order)."""
     class_at: dict[str, str] = {}
     for pointer, name in pointers:
         class_at.setdefault(pointer, name)
-    reserved = _RESERVED | _imported_names(source)
+    reserved = _RESERVED | _imported_names(tree)
     base_of = {pointer: _base(pointer, name, class_at) for pointer, name in pointers}
 
     def prefixed(name: str, owner: str) -> bool:
@@ -178,6 +177,6 @@ def _unique(name: str, taken: Iterable[str]) -> str:
     return f"{name}{joint}{number}"
 
 
-def _imported_names(source: str) -> set[str]:
-    return {alias.asname or alias.name for node in parse_module(source).body if isinstance(node, ast.ImportFrom)
+def _imported_names(tree: ast.Module) -> set[str]:
+    return {alias.asname or alias.name for node in tree.body if isinstance(node, ast.ImportFrom)
             for alias in node.names}

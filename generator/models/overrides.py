@@ -20,219 +20,38 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from clientsmith.source_lines import code_lines, parse_module
-
-# Bases outside the module whose instances are also instances of these builtins (for mypy too).
-_NOMINAL: dict[str, set[str]] = {
-    "bool": {"int", "float"},
-    "int": {"float"},
-    "OpenEnum": {"str"},
-    "OpenIntEnum": {"int", "float"},
-    "OpenFloatEnum": {"float"},
-    "IntEnum": {"int", "float"},
-    "StrEnum": {"str"},
-}
-_ENUM_BASES = {"Enum", "IntEnum", "StrEnum", "OpenEnum", "OpenIntEnum", "OpenFloatEnum"}
+from clientsmith.models.class_hierarchy import (
+    ClassHierarchy,
+    InconsistentHierarchy,
+    is_none,
+    type_arguments,
+    union_members,
+)
+from clientsmith.models.edit_buffer import EditBuffer
+from clientsmith.models.module_imports import import_names
 
 
-def reconcile_overrides(source: str) -> str:
-    """The models module with every field override and every multiple-inheritance clash made type-safe."""
+def reconcile_overrides(buffer: EditBuffer) -> None:
+    """Make every field override and every multiple-inheritance clash of the module type-safe."""
+    before = buffer.source
     try:
-        module = _rewrite_overrides(_Module(source))
+        module = ClassHierarchy(buffer)
+        _rewrite_overrides(module, buffer)
+        if buffer.apply():
+            module = ClassHierarchy(buffer)
         # A flattened class no longer inherits what its old base gave its subclasses too: they may clash now.
         for _ in range(len(module.classes) + 1):
-            flattened = _flatten_conflicting(module)
-            if flattened == module.source:
+            _flatten_conflicting(module, buffer)
+            if not buffer.apply():
                 break
-            module = _Module(flattened)
-        return module.source
-    except _InconsistentHierarchy:  # Python would refuse the module anyway; not this step's to report
-        return source
-
-
-class _InconsistentHierarchy(Exception):
-    pass
-
-
-class _Module:
-    """The top-level classes of a models module and what can be said of their fields' types."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.tree = parse_module(source)
-        self.lines = code_lines(source)
-        self.classes = {n.name: n for n in self.tree.body if isinstance(n, ast.ClassDef)}
-        self.position = {name: index for index, name in enumerate(self.classes)}
-        self._mro: dict[str, list[str]] = {}
-        self._supertypes: dict[str, set[str]] = {}
-        self._fields: dict[str, dict[str, ast.AnnAssign]] = {}
-
-    def bases(self, name: str) -> list[str]:
-        return [ast.unparse(base) for base in self.classes[name].bases]
-
-    def mro(self, name: str) -> list[str]:
-        """C3 linearisation over the module's classes (bases from elsewhere left out)."""
-        if name not in self._mro:
-            local = [b for b in self.bases(name) if b in self.classes]
-            self._mro[name] = [name] + _merge([self.mro(b) for b in local] + [local])
-        return self._mro[name]
-
-    def supertypes(self, name: str) -> set[str]:
-        """Every name `name` is a (nominal) subtype of, builtins promoted as mypy promotes them."""
-        if name not in self._supertypes:
-            found = {name}
-            pending = [name]
-            while pending:
-                current = pending.pop()
-                parents = set(self.bases(current)) if current in self.classes else set()
-                parents |= _NOMINAL.get(current, set())
-                for parent in parents - found:
-                    found.add(parent)
-                    pending.append(parent)
-            self._supertypes[name] = found
-        return self._supertypes[name]
-
-    def fields(self, name: str) -> dict[str, ast.AnnAssign]:
-        if name not in self._fields:
-            self._fields[name] = {s.target.id: s for s in self.classes[name].body
-                                  if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)}
-        return self._fields[name]
-
-    def field_in_bases(self, name: str, field: str) -> list[ast.AnnAssign]:
-        return [self.fields(base)[field] for base in self.mro(name)[1:] if field in self.fields(base)]
-
-    def enum_members(self, name: str) -> dict[str, Any] | None:
-        """Member name -> value of an enum class of the module whose values are all plain constants."""
-        node = self.classes.get(name)
-        if node is None or not self.supertypes(name) & _ENUM_BASES:
-            return None
-        members: dict[str, Any] = {}
-        for statement in node.body:
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                target, value = statement.targets[0], statement.value
-                if not (isinstance(target, ast.Name) and isinstance(value, ast.Constant)):
-                    return None
-                members[target.id] = value.value
-        return members
-
-    def is_plain_enum(self, name: str) -> bool:
-        """An enum that is not also a str/int/float, so no primitive field type accepts it."""
-        return (self.enum_members(name) is not None and "Enum" in self.bases(name)
-                and not self.supertypes(name) & {"str", "int", "float"})
-
-    # mypy's judgement, conservatively: False whenever the AST alone does not settle it.
-    def is_subtype(self, left: ast.expr, right: ast.expr) -> bool:
-        return all(any(self._atom_subtype(x, y) for y in _members(right)) for x in _members(left))
-
-    def is_equivalent(self, left: ast.expr, right: ast.expr) -> bool:
-        return self.is_subtype(left, right) and self.is_subtype(right, left)
-
-    def _atom_subtype(self, left: ast.expr, right: ast.expr) -> bool:
-        if ast.dump(left) == ast.dump(right):
-            return True
-        if isinstance(right, ast.Name) and right.id in ("Any", "object") or isinstance(left, ast.Name) and left.id == "Any":
-            return True
-        if _is_none(left) or _is_none(right):
-            return False
-        if isinstance(left, ast.Name) and isinstance(right, ast.Name):
-            return right.id in self.supertypes(left.id)
-        values = _literal_values(left)
-        if values is not None:
-            right_values = _literal_values(right)
-            if right_values is not None:
-                return all(v in right_values for v in values)
-            return isinstance(right, ast.Name) and all(right.id in self.supertypes(kind) for kind, _ in values)
-        if isinstance(left, ast.Subscript) and isinstance(right, ast.Subscript) \
-                and ast.dump(left.value) == ast.dump(right.value):
-            left_args, right_args = _arguments(left), _arguments(right)
-            return len(left_args) == len(right_args) and all(
-                self.is_equivalent(a, b) for a, b in zip(left_args, right_args))
-        return False
-
-    def own_conflicts(self, name: str) -> list[str]:
-        """Fields the class declares with a type that is not a subtype of one it inherits."""
-        return [field for field, statement in self.fields(name).items()
-                if any(not self.is_subtype(statement.annotation, inherited.annotation)
-                       for inherited in self.field_in_bases(name, field))]
-
-    def inherited_conflicts(self, name: str) -> list[str]:
-        """Fields several bases define differently (mypy wants them equivalent), the class not redefining them."""
-        if len(self.classes[name].bases) < 2:
-            return []
-        mro = self.mro(name)
-        own = self.fields(name)
-        clashing: list[str] = []
-        for field in sorted({f for base in mro[1:] for f in self.fields(base)} - own.keys()):
-            definers = [base for base in mro[1:] if field in self.fields(base)]
-            first = definers[0]
-            annotation = self.fields(first)[field].annotation
-            if any(base not in self.mro(first) and not self.is_equivalent(annotation, self.fields(base)[field].annotation)
-                   for base in definers[1:]):
-                clashing.append(field)
-        return clashing
-
-
-def _merge(sequences: list[list[str]]) -> list[str]:
-    sequences = [list(s) for s in sequences if s]
-    result: list[str] = []
-    while sequences:
-        for sequence in sequences:
-            head = sequence[0]
-            if not any(head in other[1:] for other in sequences):
-                break
-        else:
-            raise _InconsistentHierarchy()
-        result.append(head)
-        sequences = [[x for x in s if x != head] for s in sequences]
-        sequences = [s for s in sequences if s]
-    return result
-
-
-def _strip_annotated(node: ast.expr) -> ast.expr:
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Annotated" \
-            and isinstance(node.slice, ast.Tuple):
-        return _strip_annotated(node.slice.elts[0])
-    return node
-
-
-def _members(node: ast.expr) -> list[ast.expr]:
-    """The alternatives of a union annotation (`Annotated` metadata dropped)."""
-    node = _strip_annotated(node)
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _members(node.left) + _members(node.right)
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id in ("Union", "Optional"):
-        found = [m for arg in _arguments(node) for m in _members(arg)]
-        return found + ([ast.Constant(None)] if node.value.id == "Optional" else [])
-    return [node]
-
-
-def _arguments(node: ast.Subscript) -> list[ast.expr]:
-    return list(node.slice.elts) if isinstance(node.slice, ast.Tuple) else [node.slice]
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _literal_values(node: ast.expr) -> list[tuple[str, Any]] | None:
-    """(type name, value) for each value of a `Literal[...]`, an enum member's type being its class."""
-    if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
-        return None
-    values: list[tuple[str, Any]] = []
-    for item in _arguments(node):
-        if isinstance(item, ast.Constant):
-            values.append((type(item.value).__name__, item.value))
-        elif isinstance(item, ast.Attribute) and isinstance(item.value, ast.Name):
-            values.append((item.value.id, item.attr))
-        else:
-            return None
-    return values
+            module = ClassHierarchy(buffer)
+    except InconsistentHierarchy:  # Python would refuse the module anyway; not this step's to report
+        buffer.reset(before)
 
 
 # --- rewriting an override into a subtype -------------------------------------------------------------
 
-def _rewrite_overrides(module: _Module) -> _Module:
-    edits: list[tuple[int, int, list[str]]] = []
+def _rewrite_overrides(module: ClassHierarchy, buffer: EditBuffer) -> None:
     rebases: dict[str, str] = {}
     literal_used = False
     for name in module.classes:
@@ -241,8 +60,8 @@ def _rewrite_overrides(module: _Module) -> _Module:
             inherited = module.field_in_bases(name, field)
             rewritten = _as_subtype(module, statement, inherited)
             if rewritten is not None:
-                edits.append((statement.lineno, statement.end_lineno or statement.lineno,
-                              ["    " + ast.unparse(rewritten) + "\n"]))
+                buffer.replace_lines(statement.lineno, statement.end_lineno or statement.lineno,
+                                     "    " + ast.unparse(rewritten) + "\n")
                 literal_used = True
                 continue
             rebase = _extended_object(module, statement, inherited)
@@ -250,22 +69,17 @@ def _rewrite_overrides(module: _Module) -> _Module:
                 rebases.setdefault(*rebase)
     for child, parent in rebases.items():
         node = module.classes[child]
-        edits.append((node.lineno, node.lineno, [f"class {child}({parent}):\n"]))
-    if not edits:
-        return module
-    lines = list(module.lines)
-    for start, end, replacement in sorted(edits, reverse=True):
-        lines[start - 1 : end] = replacement
-    result = "".join(lines)
-    return _Module(_import_literal(result) if literal_used else result)
+        buffer.replace_lines(node.lineno, node.lineno, f"class {child}({parent}):\n")
+    if literal_used:
+        import_names(buffer, "typing", ["Literal"])
 
 
-def _as_subtype(module: _Module, statement: ast.AnnAssign, inherited: list[ast.AnnAssign]) -> ast.AnnAssign | None:
+def _as_subtype(module: ClassHierarchy, statement: ast.AnnAssign, inherited: list[ast.AnnAssign]) -> ast.AnnAssign | None:
     """The field statement with its type made a `Literal` every inherited type accepts, if there is one."""
     renamed: dict[str, Any] = {}  # `Enum.MEMBER` default -> the literal it now is
     literals: list[ast.expr] = []
     others: list[ast.expr] = []
-    for member in _members(statement.annotation):
+    for member in union_members(statement.annotation):
         constants = _literal_constants(member)
         if isinstance(member, ast.Name) and module.is_plain_enum(member.id):
             for key, value in (module.enum_members(member.id) or {}).items():
@@ -298,15 +112,15 @@ def _literal_constants(node: ast.expr) -> list[Any] | None:
     """The values of a `Literal[...]` of plain constants."""
     if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "Literal"):
         return None
-    items = _arguments(node)
+    items = type_arguments(node)
     return [item.value for item in items if isinstance(item, ast.Constant)] if all(
         isinstance(item, ast.Constant) for item in items) else None
 
 
-def _enum_members_for(module: _Module, values: list[Any], inherited: list[ast.AnnAssign]) -> list[ast.expr] | None:
+def _enum_members_for(module: ClassHierarchy, values: list[Any], inherited: list[ast.AnnAssign]) -> list[ast.expr] | None:
     """`Enum.MEMBER` for each value, from the first enum an inherited type names that has them all."""
     for base in inherited:
-        for member in _members(base.annotation):
+        for member in union_members(base.annotation):
             enum = module.enum_members(member.id) if isinstance(member, ast.Name) else None
             if enum is None or not isinstance(member, ast.Name):
                 continue
@@ -325,14 +139,14 @@ def _with_union(annotation: ast.expr, union: ast.expr) -> ast.expr:
     return union
 
 
-def _extended_object(module: _Module, statement: ast.AnnAssign,
+def _extended_object(module: ClassHierarchy, statement: ast.AnnAssign,
                      inherited: list[ast.AnnAssign]) -> tuple[str, str] | None:
     """(class, new base) when the field's model repeats the inherited field's model's fields and adds some:
     made its subclass, it is one for mypy and pydantic still sees the same fields in the same order."""
     if len(inherited) != 1:
         return None
-    mine = [m for m in _members(statement.annotation) if not _is_none(m)]
-    theirs = [m for m in _members(inherited[0].annotation) if not _is_none(m)]
+    mine = [m for m in union_members(statement.annotation) if not is_none(m)]
+    theirs = [m for m in union_members(inherited[0].annotation) if not is_none(m)]
     if _is_none_in(statement.annotation) and not _is_none_in(inherited[0].annotation):
         return None
     if len(mine) != 1 or len(theirs) != 1 or not isinstance(mine[0], ast.Name) or not isinstance(theirs[0], ast.Name):
@@ -353,7 +167,7 @@ def _extended_object(module: _Module, statement: ast.AnnAssign,
 
 
 def _is_none_in(annotation: ast.expr) -> bool:
-    return any(_is_none(m) for m in _members(annotation))
+    return any(is_none(m) for m in union_members(annotation))
 
 
 def _fields_only(node: ast.ClassDef) -> bool:
@@ -362,43 +176,17 @@ def _fields_only(node: ast.ClassDef) -> bool:
                for s in node.body)
 
 
-def _import_literal(source: str) -> str:
-    tree = parse_module(source)
-    lines = code_lines(source)
-    after = 0
-    for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and node.module == "typing":
-            names = [alias.name for alias in node.names]
-            if "Literal" in names:
-                return source
-            lines[node.lineno - 1 : node.end_lineno] = (
-                [f"from typing import {', '.join(sorted(names + ['Literal']))}\n"] + [""] * ((node.end_lineno or node.lineno) - node.lineno))
-            return "".join(lines)
-        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
-            after = node.end_lineno or node.lineno
-    lines.insert(after, "from typing import Literal\n")
-    return "".join(lines)
-
-
 # --- flattening what cannot be reconciled --------------------------------------------------------------
 
-def _flatten_conflicting(module: _Module) -> str:
-    edits: list[tuple[int, int, list[str]]] = []
+def _flatten_conflicting(module: ClassHierarchy, buffer: EditBuffer) -> None:
     for name, node in module.classes.items():
-        if not (module.own_conflicts(name) or module.inherited_conflicts(name)):
-            continue
-        flat = _flattened(module, name)
-        if flat is not None:
-            edits.append((node.lineno, node.end_lineno or node.lineno, flat))
-    if not edits:
-        return module.source
-    lines = list(module.lines)
-    for start, end, replacement in sorted(edits, reverse=True):
-        lines[start - 1 : end] = replacement
-    return "".join(lines)
+        if module.own_conflicts(name) or module.inherited_conflicts(name):
+            flat = _flattened(module, name)
+            if flat is not None:
+                buffer.replace_lines(node.lineno, node.end_lineno or node.lineno, "".join(flat))
 
 
-def _flattened(module: _Module, name: str) -> list[str] | None:
+def _flattened(module: ClassHierarchy, name: str) -> list[str] | None:
     """The class's lines with its fields collected as pydantic collects them, on the base model alone."""
     mro = module.mro(name)
     node = module.classes[name]
@@ -423,7 +211,7 @@ def _describes_field(node: ast.ClassDef, statement: ast.stmt) -> bool:
     return index > 0 and isinstance(node.body[index - 1], ast.AnnAssign) and isinstance(statement, ast.Expr)
 
 
-def _field_segment(module: _Module, owner: ast.ClassDef, statement: ast.AnnAssign) -> list[str]:
+def _field_segment(module: ClassHierarchy, owner: ast.ClassDef, statement: ast.AnnAssign) -> list[str]:
     """The field's lines and, when its class writes one under it, its description."""
     lines = _segment(module.lines, statement)
     index = owner.body.index(statement)

@@ -4,43 +4,41 @@ from __future__ import annotations
 
 import ast
 
-from clientsmith.source_lines import code_lines, parse_module
+from clientsmith.models.edit_buffer import EditBuffer
 
 
-def rename_classes(source: str, renames: dict[str, str], drop: frozenset[str] | set[str] = frozenset()) -> str:
-    """The module with each class in `renames` called by its new name, in its definition and wherever a
-    name refers to it (annotations, bases, `model_rebuild` calls), and without the definitions of the
-    classes in `drop` nor the `X.model_rebuild()` calls on them. One parse serves both edits."""
+def rename_classes(buffer: EditBuffer, renames: dict[str, str], drop: frozenset[str] | set[str] = frozenset()) -> None:
+    """Queue the edits that call each class in `renames` by its new name, in its definition and wherever a
+    name refers to it (annotations, bases, `model_rebuild` calls), and that delete the definitions of the
+    classes in `drop` and the `X.model_rebuild()` calls on them."""
     renames = {old: new for old, new in renames.items() if old != new}
     if not renames and not drop:
-        return source
-    tree = parse_module(source)
-    lines = code_lines(source)
-    dropped: list[tuple[int, int]] = []  # first and last line of each statement to delete
-    for node in tree.body:
-        if (isinstance(node, ast.ClassDef) and node.name in drop) or called_on(node) in drop:
-            start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-            dropped.append((start, node.end_lineno or node.lineno))
-    spots: list[tuple[int, int, int, str]] = []  # line, start, end (UTF-8 byte offsets), new name
-    if renames:
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ClassDef) and node.name in renames:
-                text = lines[node.lineno - 1].encode("utf-8")
-                start = text.index(b"class", node.col_offset) + len(b"class")
-                start = text.index(node.name.encode("utf-8"), start)
-                spots.append((node.lineno, start, start + len(node.name.encode("utf-8")), renames[node.name]))
-            elif isinstance(node, ast.Name) and node.id in renames and node.end_lineno == node.lineno:
-                spots.append((node.lineno, node.col_offset, node.end_col_offset or node.col_offset, renames[node.id]))
-        for literal in forward_references(tree):  # `list["Node"]`: a class named before it is defined
-            renamed = _renamed_literal(literal, lines, renames)
-            if renamed is not None:
-                spots.append((literal.lineno, literal.col_offset, literal.end_col_offset or 0, renamed))
-    for line, start, end, new in sorted(spots, reverse=True):
-        text = lines[line - 1].encode("utf-8")
-        lines[line - 1] = (text[:start] + new.encode("utf-8") + text[end:]).decode("utf-8")
-    for first, last in sorted(dropped, reverse=True):  # whole lines: the renames above kept their count
-        del lines[first - 1 : last]
-    return "".join(lines)
+        return
+    tree = buffer.tree
+    dropped: set[int] = set()  # lines of the deleted statements: nothing in them is renamed
+    for statement in tree.body:
+        if (isinstance(statement, ast.ClassDef) and statement.name in drop) or called_on(statement) in drop:
+            start = min([statement.lineno] + [d.lineno for d in getattr(statement, "decorator_list", [])])
+            end = statement.end_lineno or statement.lineno
+            buffer.replace_lines(start, end, "")
+            dropped.update(range(start, end + 1))
+    if not renames:
+        return
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", None) in dropped:
+            continue
+        if isinstance(node, ast.ClassDef) and node.name in renames:
+            text = buffer.lines[node.lineno - 1].encode("utf-8")
+            start = text.index(b"class", node.col_offset) + len(b"class")
+            start = text.index(node.name.encode("utf-8"), start)
+            end = start + len(node.name.encode("utf-8"))
+            buffer.replace((node.lineno, start), (node.lineno, end), renames[node.name])
+        elif isinstance(node, ast.Name) and node.id in renames and node.end_lineno == node.lineno:
+            buffer.replace_node(node, renames[node.id])
+    for literal in forward_references(tree):  # `list["Node"]`: a class named before it is defined
+        renamed = _renamed_literal(literal, buffer.lines, renames)
+        if renamed is not None and literal.lineno not in dropped:
+            buffer.replace_node(literal, renamed)
 
 
 def called_on(node: ast.stmt) -> str | None:

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import ast
 
+from clientsmith.models.edit_buffer import EditBuffer
 from clientsmith.models.rename import called_on
-from clientsmith.source_lines import code_lines, parse_module
 
 _FIELD_ONLY = {"default", "default_factory", "alias", "validation_alias", "serialization_alias", "discriminator"}
 
 
-def plain_union_members(source: str, kept: set[str]) -> tuple[str, set[str]]:
-    """The module with constrained-primitive wrappers replaced by their annotated type where they are union
-    members, and the wrappers removed (those in `kept` stay defined)."""
-    tree = parse_module(source)
+def plain_union_members(buffer: EditBuffer, kept: set[str]) -> set[str]:
+    """Queue the constrained-primitive wrappers' replacement by their annotated type where they are union
+    members, and the wrappers' removal (those in `kept` stay defined); the removed wrappers."""
+    tree = buffer.tree
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     wrapped = {node.name: annotation for node in tree.body
                if isinstance(node, ast.ClassDef) and (annotation := _constrained_root(node, classes)) is not None}
     if not wrapped:
-        return source, set()
+        return set()
     members: list[ast.Name] = []
     uses: list[ast.Name] = []
     for node in ast.walk(tree):
@@ -36,20 +36,12 @@ def plain_union_members(source: str, kept: set[str]) -> tuple[str, set[str]]:
     in_unions = {id(name) for name in members}
     other_uses = {node.id for node in uses if id(node) not in in_unions}
     removed = {name for name in wrapped if name not in other_uses and name not in kept}
-    # every edit replaces a span of the text; applied from the end, earlier offsets stay valid
-    edits: list[tuple[int, int, int, int, str]] = []  # start line, start column, end line, end column, text
     for name in members:
-        edits.append((name.lineno, name.col_offset, name.lineno, name.end_col_offset or name.col_offset,
-                      ast.unparse(wrapped[name.id])))
+        buffer.replace_node(name, ast.unparse(wrapped[name.id]))
     for node in tree.body:
         if (isinstance(node, ast.ClassDef) and node.name in removed) or called_on(node) in removed:
-            edits.append((node.lineno, 0, (node.end_lineno or node.lineno) + 1, 0, ""))
-    lines = [line.encode("utf-8") for line in code_lines(source)] + [b""]
-    for start_line, start, end_line, end, text in sorted(edits, reverse=True):
-        head = lines[start_line - 1][:start]
-        tail = lines[end_line - 1][end:] if end_line <= len(lines) else b""
-        lines[start_line - 1 : end_line] = [head + text.encode("utf-8") + tail]
-    return b"".join(lines).decode("utf-8"), removed
+            buffer.replace_lines(node.lineno, node.end_lineno or node.lineno, "")
+    return removed
 
 
 def _constrained_root(node: ast.ClassDef, classes: set[str]) -> ast.expr | None:

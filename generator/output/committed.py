@@ -12,13 +12,12 @@ miss. Reuse never changes output: a hit is the bytes a full run writes.
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from clientsmith.output.base import BASE, base_bytes, base_payload, read_base, summarises
-from clientsmith.output.write import MANIFEST, sha256
+from clientsmith.output.write import MANIFEST, read_manifest, sha256
 from clientsmith.problems import Problem
 
 REUSE_VERSION = 1  # bump when the section's keys change: older records are then ignored
@@ -31,7 +30,7 @@ class CommittedOutput:
     @cached_property
     def _manifest(self) -> dict[str, Any]:
         try:
-            data = json.loads((self.output / MANIFEST).read_text(encoding="utf-8"))
+            data = read_manifest(self.output)
         except (OSError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}

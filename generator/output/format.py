@@ -9,19 +9,21 @@ names only, so adding one class leaves every other chunk, and its cache entry, a
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-
-import black
+from importlib.metadata import version
+from typing import Any
 
 from clientsmith.cache import Cache, NoCache, digest
 from clientsmith.progress import SILENT, Progress
 from clientsmith.source_lines import code_lines
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
-BLACK_KIND = "black-" + black.__version__  # keys of formatted text name the black that made it
+# Keys of formatted text name the black that made it; black itself is imported only when something is
+# formatted, so a run that reuses every module does not pay for loading it.
+BLACK_KIND = "black-" + version("black")
 # Worth a process pool only past this much unformatted code.
 PARALLEL_MIN_CHARS = 400_000
 
@@ -31,9 +33,18 @@ def format_key(text: str) -> str:
     return digest(BLACK_KIND, text)
 
 
+@functools.cache
+def _mode() -> Any:
+    import black
+
+    return black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
+
+
 def format_python(source: str, path: str = "<generated>") -> str:
+    import black
+
     try:
-        return black.format_str(source, mode=_MODE)
+        return black.format_str(source, mode=_mode())
     except black.InvalidInput as exc:  # a template or generator bug, never the user's spec: say where
         raise RuntimeError(f"generated {path} is not valid Python: {exc}") from exc
 

@@ -36,6 +36,23 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A large client's manifest is megabytes of JSON that one run reads from several stages (reuse, edits,
+# the change report, the write plan): parsed once while the file is unchanged.
+_MANIFESTS: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+
+
+def read_manifest(output: Path) -> Any:
+    """The parsed manifest in `output` (shared: do not modify it); raises OSError or ValueError as json does."""
+    path = (output / MANIFEST).absolute()
+    stat = path.stat()
+    stamp = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # a rewrite replaces the file: a new inode
+    kept = _MANIFESTS.get(path)
+    if kept is None or kept[0] != stamp:
+        kept = (stamp, json.loads(path.read_text(encoding="utf-8")))
+        _MANIFESTS[path] = kept
+    return kept[1]
+
+
 def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str, spec_hash: str,
                    api: dict[str, Any] | None = None, reuse: dict[str, Any] | None = None) -> bytes:
     """The manifest; `api` is the package's public Python API, what the next regeneration compares with;
@@ -53,7 +70,7 @@ def manifest_bytes(files: dict[str, bytes], header: str, generator_version: str,
 
 def _recorded(output: Path) -> dict[str, str] | None:
     try:
-        files = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("files", {})
+        files = read_manifest(output).get("files", {})
         return {str(p): h for p, h in files.items() if isinstance(h, str)}
     except (OSError, ValueError, AttributeError):
         return None
@@ -73,7 +90,7 @@ def owned_files(output: Path) -> set[str]:
 def previous_api(output: Path) -> dict[str, Any] | None:
     """The public API a previous run recorded, or None (no previous run, or one from before surfaces)."""
     try:
-        api = json.loads((output / MANIFEST).read_text(encoding="utf-8")).get("api")
+        api = read_manifest(output).get("api")
     except (OSError, ValueError, AttributeError):
         return None
     return api if isinstance(api, dict) else None
