@@ -34,7 +34,8 @@ def format_key(text: str) -> str:
 
 
 @functools.cache
-def _mode() -> Any:
+def black_mode() -> Any:
+    """black's settings for generated code (black is imported on first use)."""
     import black
 
     return black.Mode(target_versions={black.TargetVersion.PY310}, line_length=100)
@@ -44,7 +45,7 @@ def format_python(source: str, path: str = "<generated>") -> str:
     import black
 
     try:
-        return black.format_str(source, mode=_mode())
+        return black.format_str(source, mode=black_mode())
     except black.InvalidInput as exc:  # a template or generator bug, never the user's spec: say where
         raise RuntimeError(f"generated {path} is not valid Python: {exc}") from exc
 

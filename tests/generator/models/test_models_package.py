@@ -138,7 +138,7 @@ def test_split_modules_are_already_black_formatted(tmp_path):
     """The modules are cut from black's output of the whole module, not formatted one by one."""
     import black
 
-    from clientsmith.output.format import _MODE
+    from clientsmith.output.format import black_mode
 
     out = tmp_path / "out"
     assert main(["generate", "--spec", str(ROOT / "tests" / "corpus" / "hostile_strings.yaml"), "--package", "hostile",
@@ -147,7 +147,7 @@ def test_split_modules_are_already_black_formatted(tmp_path):
     assert len(modules) > 3
     for module in modules:
         text = module.read_text()
-        assert black.format_str(text, mode=_MODE) == text, module.name
+        assert black.format_str(text, mode=black_mode()) == text, module.name
 
 
 def test_long_imports_take_black_layout():
@@ -158,13 +158,13 @@ def test_long_imports_take_black_layout():
     )
     import black
 
-    from clientsmith.output.format import _MODE
+    from clientsmith.output.format import black_mode
 
-    modules = split_models(black.format_str(source, mode=_MODE), "# h")
+    modules = split_models(black.format_str(source, mode=black_mode()), "# h")
     user = modules["user.py"]
     assert "from .very_long_generated_model_name0 import (\n    VeryLongGeneratedModelName0,\n" in user
     for text in modules.values():
-        assert black.format_str(text, mode=_MODE) == text
+        assert black.format_str(text, mode=black_mode()) == text
 
 
 def test_resources_load_models_and_pydantic_on_first_call_only(mini_package, server):

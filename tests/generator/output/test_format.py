@@ -8,7 +8,7 @@ import pytest
 from conftest import ROOT
 
 from clientsmith.cache import Cache
-from clientsmith.output.format import _MODE, format_files, split_chunks
+from clientsmith.output.format import black_mode, format_files, split_chunks
 from clientsmith.config import load_targets
 
 
@@ -27,7 +27,7 @@ def big_module(classes: int) -> str:
 def test_chunks_joined_equal_black_on_the_whole_module(tmp_path):
     source = big_module(400)
     assert len(split_chunks(source)) > 3
-    expected = black.format_str(source, mode=_MODE)
+    expected = black.format_str(source, mode=black_mode())
     files = {"pkg/models.py": source, "README.md": "# x\n"}
     assert format_files(files, workers=1) == {"pkg/models.py": expected, "README.md": "# x\n"}
     assert format_files(files, workers=2)["pkg/models.py"] == expected  # the process pool path
@@ -49,4 +49,4 @@ TARGETS = load_targets(ROOT / "pyproject.toml")
 def test_committed_python_is_black_stable(target):
     for path in sorted((target.output / target.package).rglob("*.py")):
         text = path.read_text()
-        assert black.format_str(text, mode=_MODE) == text, path
+        assert black.format_str(text, mode=black_mode()) == text, path
