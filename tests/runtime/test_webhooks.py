@@ -221,6 +221,24 @@ def test_client_webhooks_and_strictness(incidents, caplog):
         webhooks.parse(json.dumps({"type": "incident.created", "data": {"id": 5}}), strict=True)
 
 
+def test_an_empty_delivery_is_no_event_rather_than_an_error(incidents, caplog):
+    """Some senders ping a new endpoint with an empty, signed body: verified, then `{}` with a warning."""
+    headers = _standard_headers("")
+    with caplog.at_level(logging.WARNING, logger="incident_events"):
+        assert incidents.webhooks.unwrap("", headers, secret=SECRET, tolerance=10**10) == {}
+        assert incidents.webhooks.parse(b" \n") == {}
+    assert "the webhook body is empty" in caplog.text
+    with pytest.raises(incidents.webhooks.WebhookEventError, match="empty"):
+        incidents.webhooks.parse("", strict=True)
+
+
+def test_the_package_exports_its_webhooks_names(incidents):
+    """`from package import Webhooks`, as for Client: loaded on first use, the same objects as the module's."""
+    assert {"Webhooks", "WebhookEventError", "WebhookVerificationError"} <= set(incidents.__all__)
+    assert incidents.Webhooks is incidents.webhooks.Webhooks
+    assert incidents.WebhookVerificationError is incidents.webhooks.WebhookVerificationError
+
+
 async def test_async_client_has_webhooks_too(incidents):
     async with incidents.AsyncClient(base_url="http://127.0.0.1:9") as client:
         event = client.webhooks.unwrap(CREATED, _standard_headers(CREATED), secret=SECRET, now=NOW)
@@ -259,8 +277,9 @@ def test_payloads_without_a_telling_property_are_tried_in_turn(untagged_out, cap
     with pytest.raises(webhooks.WebhookEventError):
         webhooks.parse(json.dumps({"plan": "free"}), strict=True)
     with pytest.raises(webhooks.WebhookEventError, match="not JSON"):
-        webhooks.parse(b"")
+        webhooks.parse(b"{not json")
     assert "ping" in webhooks.EVENTS  # listed, though its delivery has no body to type
+    assert webhooks.parse(b"") == {}  # which is what a ping delivers
 
 
 # -- other HMAC schemes -----------------------------------------------------------------------------
@@ -334,13 +353,16 @@ def test_every_hmac_variant(alerts, encoding, prefix, payload):
 def test_packages_with_webhooks_pass_mypy_strict(incidents_out, alerts_out, untagged_out, tmp_path):
     usage = incidents_out / "use_webhooks.py"
     usage.write_text(textwrap.dedent("""\
-        from incident_events import Client
+        from incident_events import Client, Webhooks, WebhookVerificationError
         from incident_events.models import IncidentCreated
-        from incident_events.webhooks import Webhooks, WebhookEvent
+        from incident_events.webhooks import WebhookEvent
 
 
         def title(body: bytes, headers: dict[str, str]) -> str:
-            event = Webhooks("whsec_AAAA").unwrap(body, headers)
+            try:
+                event = Webhooks("whsec_AAAA").unwrap(body, headers)
+            except WebhookVerificationError:
+                return ""
             if isinstance(event, IncidentCreated):
                 return event.data.title
             other: WebhookEvent | dict[str, object] = Client(base_url="http://x").webhooks.parse(body)
