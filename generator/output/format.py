@@ -4,6 +4,11 @@ Large modules are cut between top-level classes into chunks that black formats i
 separates top-level classes by exactly two blank lines, so the joined result is what black gives for the
 whole module, and each chunk can be cached and formatted in parallel. Chunk boundaries depend on class
 names only, so adding one class leaves every other chunk, and its cache entry, as it was.
+
+A module's leading comment lines (the generated header, which names the spec) are kept as they are and
+only what follows them is formatted: black leaves such lines unchanged, and the runtime modules, the same
+text in every package but for that header, then share one key. Formatted chunks are also remembered for
+the rest of the process, so a run that builds several packages formats each runtime module once.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import ast
 import functools
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
@@ -26,6 +32,28 @@ from clientsmith.source_lines import code_lines
 BLACK_KIND = "black-" + version("black")
 # Worth a process pool only past this much unformatted code.
 PARALLEL_MIN_CHARS = 400_000
+# Comment lines black never rewrites: "# " and text without trailing blanks, and no directive it obeys
+# (fmt: off/skip, type: comments); a lone "#" too.
+_PLAIN_COMMENT = re.compile(r"#(?: (?!fmt:|type:)\S(?:.*\S)?)?\n")
+
+
+class _Remembered(dict[str, str]):
+    """Formatted chunks of this process, by key; dropped whole past `limit` characters (a long-lived
+    process, such as a test run or an editor integration, must not grow without end)."""
+
+    def __init__(self, limit: int = 64_000_000) -> None:
+        super().__init__()
+        self.limit, self.chars = limit, 0
+
+    def keep(self, key: str, output: str) -> None:
+        if self.chars + len(output) > self.limit:
+            self.clear()
+            self.chars = 0
+        self[key] = output
+        self.chars += len(output)
+
+
+_REMEMBERED = _Remembered()
 
 
 def format_key(text: str) -> str:
@@ -75,10 +103,23 @@ def _format_chunk(chunk: str) -> str:
     return format_python(chunk)
 
 
+def split_header(text: str) -> tuple[str, str]:
+    """(leading plain comment lines, the rest), split only where the rest starts a top-level statement:
+    black then gives the header followed by its own output for the rest."""
+    end = 0
+    while (match := _PLAIN_COMMENT.match(text, end)) is not None:
+        end = match.end()
+    rest = text[end:]
+    if not end or not rest or rest[0] in " \t\r\n#\\":
+        return "", text
+    return text[:end], rest
+
+
 def _collect(keys: list[str], outputs: Iterator[str], formatted: dict[str, str], cache: Cache,
              progress: Progress) -> None:
     for key, output in zip(keys, outputs):
         formatted[key] = output
+        _REMEMBERED.keep(key, output)
         cache.put("format", key, output)
         progress.advance()
 
@@ -88,7 +129,7 @@ def format_files(
 ) -> dict[str, str]:
     cache = cache or NoCache()
     pending: dict[str, str] = {}  # chunk key -> unformatted chunk
-    layout: dict[str, list[str]] = {}  # file -> its chunk keys
+    layout: dict[str, tuple[str, list[str]]] = {}  # file -> its header and its chunk keys
     result: dict[str, str] = {}
     for path, text in files.items():
         if not path.endswith(".py"):
@@ -98,8 +139,9 @@ def format_files(
         if isinstance(whole, str):
             result[path] = whole
             continue
+        header, body = split_header(text)
         try:
-            chunks = split_chunks(text) if len(text) > 50_000 else [text]
+            chunks = split_chunks(body) if len(body) > 50_000 else [body]
         except SyntaxError:
             format_python(text, path)  # raises with black's location
             raise
@@ -108,11 +150,11 @@ def format_files(
             key = digest(BLACK_KIND, chunk)
             keys.append(key)
             pending[key] = chunk
-        layout[path] = keys
+        layout[path] = (header, keys)
     formatted: dict[str, str] = {}
     misses = []
     for key, chunk in pending.items():
-        hit = cache.get("format", key)
+        hit = _REMEMBERED[key] if key in _REMEMBERED else cache.get("format", key)
         if isinstance(hit, str):
             formatted[key] = hit
         else:
@@ -130,7 +172,7 @@ def format_files(
             _collect(misses, outputs, formatted, cache, progress)
     else:
         _collect(misses, map(_format_chunk, [pending[k] for k in misses]), formatted, cache, progress)
-    for path, keys in layout.items():
-        result[path] = "\n\n".join(formatted[k].rstrip("\n") + "\n" for k in keys)
+    for path, (header, keys) in layout.items():
+        result[path] = header + "\n\n".join(formatted[k].rstrip("\n") + "\n" for k in keys)
         cache.put("format-file", format_key(files[path]), result[path])
     return {path: result[path] for path in files}

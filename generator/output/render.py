@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import jinja2
@@ -44,6 +45,23 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
 
 def make_environment(user_templates: Path | None = None, compiled_dir: Path | None = None) -> jinja2.Environment:
+    """The templates' environment, kept for the rest of the process (Jinja then compiles each template
+    once, and checks it against its file on each use); a new one whenever a file of the user's folder is
+    added, removed or changed, since a template added there must hide the built-in one of that name."""
+    # the folder as given (messages name templates by it) and where it is relative to
+    return _environment(user_templates, compiled_dir, Path.cwd(), _folder_state(user_templates))
+
+
+def _folder_state(folder: Path | None) -> tuple[tuple[str, int, int], ...]:
+    if folder is None or not folder.is_dir():
+        return ()
+    return tuple(sorted((str(path), stat.st_mtime_ns, stat.st_size) for path in folder.rglob("*")
+                        if (stat := path.stat()) and path.is_file()))
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(user_templates: Path | None, compiled_dir: Path | None, cwd: Path,
+                 state: tuple[tuple[str, int, int], ...]) -> jinja2.Environment:
     builtin = jinja2.FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if user_templates is not None:
