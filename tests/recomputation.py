@@ -8,7 +8,8 @@ COUNTING: list[Work] = []  # started and not stopped: a test that fails stops th
 
 
 class Work:
-    """Counts what a run computes: datamodel-code-generator runs and black calls."""
+    """Counts what a run computes: datamodel-code-generator runs and black calls, from nothing formatted
+    yet in the process (as a fresh `clientsmith` process starts)."""
 
     def __init__(self) -> None:
         import clientsmith.output.format as format_module
@@ -29,6 +30,7 @@ class Work:
         self.patch = pytest.MonkeyPatch()
         self.patch.setattr(models_reuse, "generate_models", counted_models)
         self.patch.setattr(format_module, "format_python", counted_format)
+        self.patch.setattr(format_module, "_REMEMBERED", format_module._Remembered())
         COUNTING.append(self)
 
     def stop(self) -> None:

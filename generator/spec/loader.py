@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +68,36 @@ class LoadedFile:
         return self.lines.get("", 1)
 
 
+def _expanded_sizes(root: yaml.Node) -> dict[int, int] | None:
+    """Each node's size once its aliases are expanded (itself, its keys and values), by node id, counting
+    each shared node once; None when an alias refers to a node that contains it."""
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        if id(node) in active:
+            raise RecursionError
+        active.add(id(node))
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(item) for item in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(value) + (0 if key.tag == "tag:yaml.org,2002:merge" else size(key))
+                         for key, value in node.value)
+        active.discard(id(node))
+        sizes[id(node)] = total
+        return total
+
+    try:
+        size(root)
+    except RecursionError:  # a recursive alias, or nesting deeper than building allows: building says which
+        return None
+    return sizes
+
+
 class _Builder:
     def __init__(self, display: str) -> None:
         self.display = display
@@ -74,13 +105,46 @@ class _Builder:
         self.nodes = 0
         self.problems: list[Problem] = []
 
+    def _too_large(self, node: yaml.Node, ptr: str) -> SpecError:
+        return SpecError([Problem(self.display, node.start_mark.line + 1, ptr,
+                                  f"document expands to more than {MAX_NODES:,} nodes (YAML alias bomb?); refused")])
+
+    def refuse_alias_bomb(self, root: yaml.Node, ptr: str) -> None:
+        """Refuse a document whose aliases expand it past MAX_NODES before building any of it, at the node
+        where building would have stopped: sizes are counted once per node, not once per alias."""
+        sizes = _expanded_sizes(root)
+        if sizes is None or sizes[id(root)] <= MAX_NODES:
+            return  # within bounds, or a recursive alias that building reports
+        node: yaml.Node | None = root
+        while node is not None:  # into the one child in which the count passes the limit, in build order
+            self.nodes += 1
+            if self.nodes > MAX_NODES:
+                raise self._too_large(node, ptr)
+            parent, node = (node, ptr), None
+            for child, child_ptr in self._children(*parent):
+                if self.nodes + sizes[id(child)] > MAX_NODES:
+                    node, ptr = child, child_ptr
+                    break
+                self.nodes += sizes[id(child)]
+
+    def _children(self, node: yaml.Node, ptr: str) -> Iterator[tuple[yaml.Node, str]]:
+        """A node's keys and values with their pointers, in the order building visits them; a key is made
+        only once passed, to name its value as building does."""
+        if isinstance(node, yaml.SequenceNode):
+            yield from ((item, f"{ptr}/{i}") for i, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    yield value_node, ptr
+                    continue
+                yield key_node, ptr
+                key = _Builder(self.display).build(key_node, ptr, set())
+                yield value_node, f"{ptr}/{escape_pointer_token(str(key))}"
+
     def build(self, node: yaml.Node, ptr: str, active: set[int]) -> Any:
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise SpecError(
-                [Problem(self.display, node.start_mark.line + 1, ptr,
-                         f"document expands to more than {MAX_NODES:,} nodes (YAML alias bomb?); refused")]
-            )
+            raise self._too_large(node, ptr)
         self.lines.setdefault(ptr, node.start_mark.line + 1)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _TIMESTAMP_TAG:  # OpenAPI dates are strings, not datetime objects
@@ -181,6 +245,8 @@ def _parse_chunk(display: str, text: str, pointer: str) -> tuple[Any, dict[str, 
     if node is None:
         raise ValueError("empty chunk")
     builder = _Builder(display)
+    if "*" in text:  # only an alias (`*name`) can make the document larger than its text
+        builder.refuse_alias_bomb(node, pointer)
     data = builder.build(node, pointer, set())
     if builder.problems:
         raise SpecError(builder.problems)
@@ -205,6 +271,8 @@ def load_text(text: str, display: str, path: Path | None = None, any_top_level: 
         raise SpecError([Problem(display, 1, "", "file is empty")])
     builder = _Builder(display)
     try:
+        if "*" in text:  # only an alias (`*name`) can make the document larger than its text
+            builder.refuse_alias_bomb(node, "")
         data = builder.build(node, "", set())
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1

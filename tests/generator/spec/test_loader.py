@@ -87,3 +87,29 @@ components:
     assert main(["generate", "--spec", str(spec), "--package", "ratio", "--output", str(out), "--no-cache"]) == 0
     models = (out / "ratio" / "models.py").read_text()
     assert "ge=1e-08" in models and "le=10.0" in models
+
+
+def test_alias_bomb_is_refused_where_building_would_stop(monkeypatch):
+    """The count before building (each shared node sized once) names the node at which building the
+    expanded document would have passed the limit: the same line and pointer, whatever the limit."""
+    import yaml
+
+    from clientsmith.spec import loader
+
+    text = ("base: &b {k: [1, 2], <<: {m: 3}}\n"
+            "lists: &l [*b, *b, {x: *b}]\n"
+            "top:\n  - *l\n  - {? [a, b]\n    : *l, plain: 1}\n  - *l\n")
+    root = yaml.compose(text, Loader=loader._Loader)
+    total = loader._expanded_sizes(root)[id(root)]
+    assert total > 50
+    build_only = loader._Builder.refuse_alias_bomb
+    for limit in range(1, total):
+        monkeypatch.setattr(loader, "MAX_NODES", limit)
+        with pytest.raises(SpecError) as counted:
+            load_text(text, "bomb.yaml")
+        monkeypatch.setattr(loader._Builder, "refuse_alias_bomb", lambda self, root, ptr: None)
+        with pytest.raises(SpecError) as built:
+            load_text(text, "bomb.yaml")
+        monkeypatch.setattr(loader._Builder, "refuse_alias_bomb", build_only)
+        assert str(counted.value.problems[0]) == str(built.value.problems[0]), limit
+        assert "expands to more than" in str(counted.value.problems[0])
