@@ -13,6 +13,7 @@ from clientsmith.naming import snake_case
 from clientsmith.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
 from clientsmith.spec.resolve import Resolver, through_refs
 from clientsmith.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
+from clientsmith.spec.meta_checks import crawled_meta_schemas
 from clientsmith.spec.validator_safety import checkable_document, cycle_safe_keywords, stopped_finding
 
 _PATH_PARAM = re.compile(r"{([^{}]+)}")
@@ -86,7 +87,7 @@ def _schema_findings(document: dict[str, Any], version: str) -> list[Finding]:
     located_elsewhere = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     findings: list[Finding] = []
-    with _located_keyword_errors(), cycle_safe_keywords():
+    with _located_keyword_errors(), cycle_safe_keywords(), crawled_meta_schemas():
         try:
             for error in validator_class(checkable_document(document, version)).iter_errors():
                 if isinstance(error, located_elsewhere):
