@@ -10,7 +10,7 @@ from clientsmith.spec.allof_cycles import allof_ring_messages
 from clientsmith.spec.generator_options import generator_option_warnings
 from clientsmith.spec.merge import HTTP_METHODS, MergedSpec
 from clientsmith.naming import snake_case
-from clientsmith.problems import ERROR, WARNING, Problem, escape_pointer_token, pointer
+from clientsmith.problems import ERROR, WARNING, Problem, pointer
 from clientsmith.spec.resolve import Resolver, through_refs
 from clientsmith.spec.validation_units import Finding, Known, unit_of, validate_by_units, without_units
 from clientsmith.spec.meta_checks import crawled_meta_schemas

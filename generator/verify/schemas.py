@@ -5,7 +5,7 @@ observation located at the schema keyword that must change, `$ref`s followed to 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from jsonschema.exceptions import UnknownType

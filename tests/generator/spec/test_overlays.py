@@ -117,7 +117,7 @@ def test_actions_apply_in_order_each_seeing_what_the_earlier_ones_left(tmp_path)
     document = overlaid(tmp_path, rename, describe)
     assert document["paths"]["/pets/{pet_id}"]["get"]["summary"] == "Renamed first."
     assert problems(tmp_path, describe, rename) == [
-        f"fixes.yaml:4: /actions/0/target: target \"$.paths[*][?@.operationId=='getPet']\" selects nothing"]
+        "fixes.yaml:4: /actions/0/target: target \"$.paths[*][?@.operationId=='getPet']\" selects nothing"]
 
 
 def test_several_overlays_apply_in_the_order_given(tmp_path, capsys):

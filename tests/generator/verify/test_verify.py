@@ -236,7 +236,7 @@ OVERLAY_SCHEMA = {
 
 
 def test_written_overlay_is_overlay_1_0_and_settles_what_it_covers(tmp_path, monkeypatch, capsys):
-    spec = edited_copy(tmp_path, [WRONG_TYPE, WRONG_STATUS, WRONG_ENUM, NOT_NULLABLE])
+    edited_copy(tmp_path, [WRONG_TYPE, WRONG_STATUS, WRONG_ENUM, NOT_NULLABLE])
     code, _, err = run(monkeypatch, capsys, tmp_path, "spec", "--traffic", str(CASSETTES),
                        "--write-overlay", "fixes/overlay.yaml")
     assert code == 0, err
