@@ -138,3 +138,13 @@ def installed_clientsmith(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
     return env_dir
 
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Under `--dist loadgroup`, a test marked `xdist_group` carries its group in its id (pytest-xdist adds
+    it). Where a pytest keeps xdist from doing so, the groups are silently split over processes: such a
+    test fails saying why instead."""
+    if (hasattr(item.config, "workerinput") and getattr(item.config.option, "loadgroup", False)
+            and item.get_closest_marker("xdist_group") and "@" not in item.nodeid):
+        pytest.fail("pytest-xdist could not apply this test's xdist_group under this pytest: tests meant to "
+                    "share one process would run apart; install the versions pyproject's test extras allow")
