@@ -26,12 +26,13 @@ def big_module(classes: int) -> str:
 
 
 def test_chunks_joined_equal_black_on_the_whole_module(tmp_path, monkeypatch):
-    source = big_module(400)
-    assert len(split_chunks(source)) > 3
+    source = big_module(200)
+    assert len(source) > 50_000 and len(split_chunks(source)) > 3
     expected = black.format_str(source, mode=black_mode())
     files = {"pkg/models.py": source, "README.md": "# x\n"}
     assert format_files(files, workers=1) == {"pkg/models.py": expected, "README.md": "# x\n"}
     monkeypatch.setattr(formatting, "_REMEMBERED", formatting._Remembered())  # nothing remembered
+    monkeypatch.setattr(formatting, "PARALLEL_MIN_CHARS", 0)
     assert format_files(files, workers=2)["pkg/models.py"] == expected  # the process pool path
     monkeypatch.setattr(formatting, "_REMEMBERED", formatting._Remembered())
     cache = Cache(tmp_path)
