@@ -344,3 +344,27 @@ def test_a_field_redeclared_with_another_type_type_checks(tmp_path):
         assert run.stdout.split() == ["n", "{}", "e", "document"]
         check = mypy_strict(out, "results")
         assert check.returncode == 0, check.stdout
+
+
+def test_root_models_build_validators_on_first_use_not_at_import(mini_package):
+    # `class ListThingsResponse(RootModel[list[Thing]])`: importing it builds no validator (neither its own nor
+    # Thing's); its first use validates and dumps as a pydantic root model does.
+    probe = textwrap.dedent("""
+        import pydantic
+        from mini.models import ListThingsResponse, Thing
+        print(ListThingsResponse.__pydantic_complete__, Thing.__pydantic_complete__)
+        print(issubclass(ListThingsResponse, pydantic.RootModel))
+        things = ListThingsResponse.model_validate([{"id": "t", "type": "things", "extra": 1}])
+        print(type(things.root[0]).__name__, things.model_dump(mode="json", exclude_unset=True))
+        try:
+            ListThingsResponse.model_validate({"id": "t"})
+        except pydantic.ValidationError as exc:
+            print("invalid", exc.error_count())
+    """)
+    lines = run_python(mini_package, probe, check=True).stdout.splitlines()
+    assert lines == [
+        "False False",
+        "True",
+        "Thing [{'id': 't', 'type': 'things', 'extra': 1}]",
+        "invalid 1",
+    ]
