@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import textwrap
 
+import pytest
+
 from conftest import FIXTURES, ROOT, mypy_strict, run_python
 from clientsmith.cli import main
 from clientsmith.models.split import split_models
@@ -368,3 +370,52 @@ def test_root_models_build_validators_on_first_use_not_at_import(mini_package):
         "Thing [{'id': 't', 'type': 'things', 'extra': 1}]",
         "invalid 1",
     ]
+
+
+TREE_SPEC = """
+openapi: 3.0.3
+info: {title: Tree, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /nodes/{id}:
+    get:
+      operationId: GetNode
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Node"}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        properties:
+          type: object
+          properties:
+            children:
+              type: array
+              items: {$ref: "#/components/schemas/Node"}
+"""
+
+
+@pytest.mark.parametrize("layout", ["module", "package"])
+def test_models_naming_later_models_build_validators_on_first_use(tmp_path, layout):
+    # `NodeProperties` names `Node`, defined after it: nothing is built while the models are imported
+    # (datamodel-code-generator's `NodeProperties.model_rebuild()` would build both), and first use works.
+    (tmp_path / "spec.yaml").write_text(TREE_SPEC)
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(tmp_path / "spec.yaml"), "--package", "tree", "--output", str(out),
+                 "--models", layout, "--no-cache"]) == 0
+    probe = textwrap.dedent("""
+        from tree.models import Node, NodeProperties
+        print(Node.__pydantic_complete__, NodeProperties.__pydantic_complete__)
+        node = Node.model_validate({"name": "a", "properties": {"children": [{"name": "b", "extra": 1}]}})
+        print(node.properties.children[0].name, node.model_dump(exclude_unset=True))
+    """)
+    lines = run_python(out, probe, check=True).stdout.splitlines()
+    assert lines == ["False False", "b {'name': 'a', 'properties': {'children': [{'name': 'b', 'extra': 1}]}}"]
