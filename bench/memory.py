@@ -9,6 +9,9 @@ spec, in its own venv. Each figure is the median of several rounds, the
 peer measured in the same run; a bare interpreter of each venv (`pass`) is measured too, so the client's own
 share shows.
 
+Measured over http and over https (a self-signed certificate for 127.0.0.1 added to certifi's bundle, which
+both clients then load, as they do talking to the real API).
+
     .venv/bin/python bench/memory.py [--rounds 5]
 """
 
@@ -93,6 +96,11 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 2:  # certificate and key: https
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 print(server.server_address[1], flush=True)
 server.serve_forever()
 """
@@ -126,6 +134,8 @@ from datadog_api_client import ApiClient, Configuration
 
 calls = json.loads(sys.argv[1])
 configuration = Configuration(host=sys.argv[2])
+if len(sys.argv) > 3:
+    configuration.ssl_ca_cert = sys.argv[3]
 configuration.api_key["apiKeyAuth"] = "k"
 configuration.api_key["appKeyAuth"] = "k"
 for operation in calls:
@@ -174,9 +184,10 @@ def recorded() -> dict[str, dict[str, object]]:
     return found
 
 
-def max_rss(python: Path, code: str, *args: str, path: Path | None = None, rounds: int) -> float:
+def max_rss(python: Path, code: str, *args: str, path: Path | None = None, rounds: int,
+            env: dict[str, str] | None = None) -> float:
     """Median peak resident set size of `rounds` fresh interpreters, in MiB."""
-    env = {**os.environ, "PYTHONPATH": str(path)} if path else None
+    env = {**os.environ, **(env or {}), **({"PYTHONPATH": str(path)} if path else {})}
     runs = []
     for _ in range(rounds):
         run = subprocess.run([str(python), "-c", textwrap.dedent(code), *args], capture_output=True, text=True,
@@ -187,6 +198,19 @@ def max_rss(python: Path, code: str, *args: str, path: Path | None = None, round
     return statistics.median(runs)
 
 
+def _certificate(folder: Path) -> tuple[Path, Path, Path]:
+    """A self-signed certificate for 127.0.0.1, its key, and a CA file of certifi's bundle plus it (the
+    clients load the whole bundle, as they do for a real API)."""
+    cert, key, bundle = folder / "cert.pem", folder / "key.pem", folder / "bundle.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    import certifi
+
+    bundle.write_text(Path(certifi.where()).read_text(encoding="utf-8") + cert.read_text(encoding="utf-8"))
+    return cert, key, bundle
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
@@ -194,43 +218,50 @@ def main() -> None:
     if not (WORK / "datadog_v2" / "__init__.py").exists():
         raise SystemExit(f"{WORK} has no datadog_v2 package: run bench/lazy_import.py first")
     official = peer_python("datadog-api-client-2.51.0", [f"datadog-api-client=={OFFICIAL_VERSION}"])
+    ours_python = runtime_python()
     interactions = recorded()
+    ours_calls = json.dumps({op: ("users" if op == "create_user" else "incidents", list(args),
+                                  interactions[op]["request"]) for op, (_, _, args) in OPERATIONS.items()})
+    official_calls = json.dumps({op: (OFFICIAL_API.get(op, "incidents_api.IncidentsApi"), list(args),
+                                      interactions[op]["request"], OFFICIAL_BODIES.get(op))
+                                 for op, (_, _, args) in OPERATIONS.items()})
+    bare = PEAK + "print(peak_rss_kib())"
+    figures = {
+        "ours_bare": max_rss(ours_python, bare, rounds=options.rounds),
+        "official_bare": max_rss(official, bare, rounds=options.rounds),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         routes = Path(tmp) / "routes.json"
-        # most specific first: `/incidents/{id}/attachments` before `/incidents/{id}`
-        ordered = sorted(OPERATIONS.items(), key=lambda item: -item[1][1].count("/"))
         routes.write_text(json.dumps([
             {"method": method, "path": pattern, **{k: interactions[op][k] for k in ("status", "content_type", "body")}}
-            for op, (method, pattern, _) in ordered
+            for op, (method, pattern, _) in OPERATIONS.items()
         ]))
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(routes)], stdout=subprocess.PIPE, text=True)
-        try:
-            assert server.stdout is not None
-            base_url = f"http://127.0.0.1:{server.stdout.readline().strip()}"
-            ours_calls = {op: ("users" if op == "create_user" else "incidents", list(args),
-                               interactions[op]["request"]) for op, (_, _, args) in OPERATIONS.items()}
-            official_calls = {op: (OFFICIAL_API.get(op, "incidents_api.IncidentsApi"), list(args),
-                                   interactions[op]["request"], OFFICIAL_BODIES.get(op))
-                              for op, (_, _, args) in OPERATIONS.items()}
-            ours_python = runtime_python()
-            figures = {
-                "ours_bare": max_rss(ours_python, PEAK + "print(peak_rss_kib())",
-                                     rounds=options.rounds),
-                "official_bare": max_rss(official, PEAK + "print(peak_rss_kib())",
-                                         rounds=options.rounds),
-                "ours": max_rss(ours_python, OURS, json.dumps(ours_calls), base_url, path=WORK, rounds=options.rounds),
-                "official": max_rss(official, OFFICIAL, json.dumps(official_calls), base_url, rounds=options.rounds),
-            }
-        finally:
-            server.terminate()
-            server.wait()
+        cert, key, bundle = _certificate(Path(tmp))
+        # http: what a loopback test sees; https: what talking to the real API loads (TLS, the CA bundle).
+        for scheme, server_args in (("http", []), ("https", [str(cert), str(key)])):
+            server = subprocess.Popen([sys.executable, "-c", SERVER, str(routes), *server_args],
+                                      stdout=subprocess.PIPE, text=True)
+            try:
+                assert server.stdout is not None
+                base_url = f"{scheme}://127.0.0.1:{server.stdout.readline().strip()}"
+                tls = scheme == "https"
+                # httpx's default TLS context reads SSL_CERT_FILE; the official client takes the file itself
+                figures[f"ours_{scheme}"] = max_rss(ours_python, OURS, ours_calls, base_url, path=WORK,
+                                                    rounds=options.rounds,
+                                                    env={"SSL_CERT_FILE": str(bundle)} if tls else None)
+                figures[f"official_{scheme}"] = max_rss(official, OFFICIAL, official_calls, base_url,
+                                                        *([str(bundle)] if tls else []), rounds=options.rounds)
+            finally:
+                server.terminate()
+                server.wait()
     print(f"machine: {machine()}")
-    print(f"ten operations (max RSS): ours {figures['ours']:.1f} MiB vs official {OFFICIAL_VERSION} "
-          f"{figures['official']:.1f} MiB: {figures['ours'] / figures['official']:.2f}x")
-    print(f"bare interpreter: ours {figures['ours_bare']:.1f} MiB, official venv {figures['official_bare']:.1f} MiB; "
-          f"above it: ours {figures['ours'] - figures['ours_bare']:.1f} MiB vs official "
-          f"{figures['official'] - figures['official_bare']:.1f} MiB: "
-          f"{(figures['ours'] - figures['ours_bare']) / (figures['official'] - figures['official_bare']):.2f}x")
+    print(f"bare interpreter: ours {figures['ours_bare']:.1f} MiB, official's venv {figures['official_bare']:.1f} MiB")
+    for scheme in ("http", "https"):
+        ours, peer = figures[f"ours_{scheme}"], figures[f"official_{scheme}"]
+        print(f"ten operations over {scheme} (peak RSS): ours {ours:.1f} MiB vs official {OFFICIAL_VERSION} {peer:.1f} MiB: "
+              f"{ours / peer:.2f}x; above a bare interpreter {ours - figures['ours_bare']:.1f} vs "
+              f"{peer - figures['official_bare']:.1f} MiB: "
+              f"{(ours - figures['ours_bare']) / (peer - figures['official_bare']):.2f}x")
     (Path(__file__).resolve().parent / "memory.json").write_text(json.dumps(figures, indent=2) + "\n")
 
 
