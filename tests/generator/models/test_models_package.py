@@ -93,11 +93,12 @@ class Third(ApiModel):
 def test_cycles_and_single_users_share_a_module_and_names_stay_unique_across_casing():
     alone = split_models(SOURCE, "# header")
     # ApiKey is used by APIKey alone, so it is always loaded with it: one module, ApiKey first
-    assert sorted(alone) == ["__init__.py", "api_key.py", "node.py"]
+    assert sorted(alone) == ["__init__.py", "__init__.pyi", "api_key.py", "node.py"]
     assert alone["api_key.py"].index("class ApiKey(") < alone["api_key.py"].index("class APIKey(")
     files = split_models(SOURCE + SHARED, "# header")
     # now Second uses ApiKey too: it gets a module of its own, named apart from APIKey's
-    assert sorted(files) == ["__init__.py", "api_key.py", "api_key_2.py", "node.py", "second.py", "shared.py", "third.py"]
+    assert sorted(files) == ["__init__.py", "__init__.pyi", "api_key.py", "api_key_2.py", "node.py", "second.py",
+                             "shared.py", "third.py"]
     # APIKey sorts before ApiKey, so it claims the plain name whatever order the spec lists them in
     assert "class APIKey(" in files["api_key.py"] and "from .api_key_2 import ApiKey" in files["api_key.py"]
     plain = files["api_key_2.py"]
@@ -109,6 +110,9 @@ def test_cycles_and_single_users_share_a_module_and_names_stay_unique_across_cas
     assert cycle.index("class Node(") < cycle.index("class Partner(") < cycle.index("Node.model_rebuild()")
     assert "Field" not in cycle and "Annotated" not in cycle  # imports narrowed to what the module uses
     assert '"Partner": "node"' in files["__init__.py"]
+    # type checkers read the stub's imports; the module run imports no model until one is asked for
+    assert "from .node import Partner as Partner\n" in files["__init__.pyi"]
+    assert "from ." not in files["__init__.py"] and "TYPE_CHECKING" not in files["__init__.py"]
     assert split_models(SOURCE + SHARED, "# header") == files
 
 
