@@ -20,6 +20,7 @@ from clientsmith.models.overrides import reconcile_overrides
 from clientsmith.models.package_base import BASE_PLACEHOLDER, use_package_base
 from clientsmith.models.prepare import has_webhooks, prepare_for_models
 from clientsmith.models.readable import readable_models
+from clientsmith.models.rebuilds import drop_rebuilds
 from clientsmith.models.unions import plain_union_members
 
 MODEL, ENUM, ROOT = "model", "enum", "root"
@@ -80,6 +81,8 @@ MODEL_PASSES: tuple[tuple[str, Callable[[EditBuffer, _Run], None]], ...] = (
     ("file inputs", _file_inputs),
     # The package's own base model and open enums; imports `FileInput` when the pass above used it.
     ("package base", _package_base),
+    # Validators of models that name later ones built on first use, not by `X.model_rebuild()` at import.
+    ("deferred rebuilds", lambda buffer, run: drop_rebuilds(buffer)),
     # Last: overrides are judged on the final field types and bases (open enums included); it edits in
     # rounds, as a class it flattens may leave its subclasses clashing.
     ("reconcile overrides", lambda buffer, run: reconcile_overrides(buffer)),

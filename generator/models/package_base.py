@@ -1,5 +1,6 @@
 """The models module on the package's own base classes: its `_base` module's `ApiModel` in place of the
-import datamodel-code-generator writes, and enums that take values the spec does not list yet."""
+import datamodel-code-generator writes, its `RootModel` in place of pydantic's, and enums that take values
+the spec does not list yet."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from clientsmith.models.edit_buffer import EditBuffer
 # datamodel-code-generator emits `from <this> import ApiModel`; we point it at the package's own `_base`
 # module, so the generated package imports nothing from outside itself.
 BASE_PLACEHOLDER = "clientsmith_model_base"
+
+# Names the models import from pydantic that the package's `_base` module defines instead: its `RootModel`
+# builds validators on first use (pydantic's own builds them for each `RootModel[X]` as it is created).
+_OWN_BASES = frozenset({"RootModel"})
 
 # Enums whose values are all strings, integers or numbers accept values the spec does not list yet:
 # the bases datamodel-code-generator gives them -> the package's open enum of that kind.
@@ -55,6 +60,12 @@ def use_package_base(buffer: EditBuffer, extra_names: tuple[str, ...] = ()) -> N
             kept = [alias.name for alias in node.names if alias.name in still_used]
             replacement = f"from enum import {', '.join(kept)}\n" if kept else ""
             buffer.replace_lines(node.lineno, node.end_lineno or node.lineno, replacement)
+        elif node.module == "pydantic" and any(alias.name in _OWN_BASES and not alias.asname for alias in node.names):
+            own = [alias.name for alias in node.names if alias.name in _OWN_BASES and not alias.asname]
+            kept = [ast.unparse(alias) for alias in node.names if alias.name not in own]
+            replacement = f"from pydantic import {', '.join(kept)}\n" if kept else ""
+            buffer.replace_lines(node.lineno, node.end_lineno or node.lineno, replacement)
+            names += [name for name in own if name not in names]
     if names:
         # after `from __future__ import annotations`, which must stay first
         statement = f"from ._base import {', '.join(sorted(set(names)))}\n"

@@ -7,7 +7,8 @@ A large spec gives thousands of models; importing them all to use one resource c
 strongly connected group of classes (one class, or classes that refer to each other in a cycle) goes in
 one module, with the groups that only it refers to (they would be loaded with it anyway); modules import
 what else they use from their modules, and `models/__init__.py` maps every class name to its module,
-importing it when the name is first asked for. Type checkers see plain imports.
+importing it when the name is first asked for. Type checkers read `models/__init__.pyi` instead, plain
+imports of every class (kept out of `__init__.py`, where they cost a large module's load and memory at run time).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from clientsmith.naming import snake_case
 from clientsmith.source_lines import code_lines
 
 INIT = "__init__.py"
+STUB = "__init__.pyi"
 
 
 def split_models(source: str, header: str) -> dict[str, str]:
@@ -76,6 +78,7 @@ def split_models(source: str, header: str) -> dict[str, str]:
             out.append("\n\n" + "".join(rebuilds))
         files[f"{module}.py"] = "".join(out)
     files[INIT] = _init_source(header, module_of)
+    files[STUB] = _stub_source(header, module_of)
     return files
 
 
@@ -239,25 +242,20 @@ def _from_import(module: str, names: list[str], indent: str = "", line_length: i
 
 
 def _init_source(header: str, module_of: dict[str, str]) -> str:
-    names = sorted(module_of)
-    checking = "".join(_from_import(f".{module_of[n]}", [f"{n} as {n}"], indent="    ") for n in names)
-    table = "".join(f'    "{n}": "{module_of[n]}",\n' for n in names)
-    exported = "".join(f'    "{n}",\n' for n in names)
+    table = "".join(f'    "{n}": "{module_of[n]}",\n' for n in sorted(module_of))
     return f'''{header}
-"""The models. Each is imported on first use, with what it refers to and the models only its module uses."""
+"""The models. Each is imported on first use, with what it refers to and the models only its module uses.
+
+Type checkers read `__init__.pyi`, which imports each from its module."""
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-{checking}
 _MODULE_OF: dict[str, str] = {{
 {table}}}
 
-__all__ = [
-{exported}]
+__all__ = list(_MODULE_OF)
 
 
 def __getattr__(name: str) -> object:
@@ -271,4 +269,18 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted([*globals(), *__all__])
+'''
+
+
+def _stub_source(header: str, module_of: dict[str, str]) -> str:
+    """What type checkers see of `models`: every class imported from its module."""
+    names = sorted(module_of)
+    imports = "".join(_from_import(f".{module_of[n]}", [f"{n} as {n}"]) for n in names)
+    exported = "".join(f'    "{n}",\n' for n in names)
+    return f'''{header}
+"""The models, for type checkers: at run time `__init__.py` imports each on first use."""
+
+{imports}
+__all__ = [
+{exported}]
 '''

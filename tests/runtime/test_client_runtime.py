@@ -142,3 +142,24 @@ async def test_async_client(mini, server):
         assert thing.data.id == "t1"
         assert await client.things.delete_thing("t1") is None
     assert server.requests[0].headers["authorization"] == "Bearer async-tok"
+
+
+def test_httpx_loads_on_the_first_request_not_at_import(mini_package, server):
+    """Importing the package and making a client (sync or async) leave httpx unloaded (it is most of what
+    importing would cost); the first request loads it, and the default timeout is httpx's 60 s, 10 to connect."""
+    from conftest import run_python
+
+    server.reply(Reply(200, {"data": {"id": "t1", "type": "things"}}))
+    probe = f"""
+        import sys
+        import mini
+        client = mini.Client(api_key="k", base_url={server.url!r})
+        mini.AsyncClient(api_key="k", base_url={server.url!r}).things
+        client.things
+        print("httpx" in sys.modules)
+        print(client.things.get_thing("t1").data.id, "httpx" in sys.modules)
+        import httpx
+        print(client.timeout == httpx.Timeout(60.0, connect=10.0), client.with_options(timeout=5.0).timeout)
+    """
+    run = run_python(mini_package, probe, check=True)
+    assert run.stdout.splitlines() == ["False", "t1 True", "True 5.0"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
-from functools import cached_property
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import httpx
+from ._httpx import httpx
 
 from . import errors
 from ._auth import auth_value
@@ -25,11 +25,17 @@ from ._types import NOT_GIVEN, Endpoint, NotGiven, SecurityScheme, TimeoutTypes
 if TYPE_CHECKING:
     from ._send_plan import CachedTokens, Plan
 
-H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+H = TypeVar("H", "httpx.Client", "httpx.AsyncClient")
 M = TypeVar("M", Middleware, AsyncMiddleware)
 C = TypeVar("C", bound="ClientCore[Any, Any]")
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+
+@cache
+def default_timeout() -> httpx.Timeout:
+    """60 seconds, 10 to connect; made on first use, with httpx."""
+    return httpx.Timeout(60.0, connect=10.0)
+
+
 # A paged walk's next-page URL (same origin as the call, checked by _pagination): sent in place of the
 # endpoint's path and query.
 PAGE_URL: ContextVar[str | None] = ContextVar("PAGE_URL", default=None)
@@ -81,7 +87,7 @@ class ClientCore(Generic[H, M]):
         self._server_values = dict(server_values or {})
         self._own_servers = not base_url_given
         self._operation_urls: dict[str, str] = {}
-        self.timeout: TimeoutTypes = DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+        self._default_or_timeout: TimeoutTypes | NotGiven = timeout
         self.max_retries = max_retries
         # Spec drift: False sends a body the schema rejects and returns a response it does not
         # describe (both with a warning); True refuses and raises instead.
@@ -107,6 +113,17 @@ class ClientCore(Generic[H, M]):
     @property
     def _http(self) -> H:
         return self._connections.http
+
+    @property
+    def timeout(self) -> TimeoutTypes:
+        """The client's timeout: the one given, or 60 seconds (10 to connect)."""
+        if isinstance(self._default_or_timeout, NotGiven):
+            return default_timeout()
+        return self._default_or_timeout
+
+    @timeout.setter
+    def timeout(self, timeout: TimeoutTypes) -> None:
+        self._default_or_timeout = timeout
 
     def with_options(
         self: C,

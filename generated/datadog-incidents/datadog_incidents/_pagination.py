@@ -14,7 +14,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+from ._httpx import httpx
 
 from ._redirects import origin
 from ._types import base_model

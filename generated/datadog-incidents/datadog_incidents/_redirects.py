@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-import httpx
+from ._httpx import httpx
 
 RedirectPolicy = Literal["same_origin", "all", "none"]
 REDIRECT_POLICIES: tuple[RedirectPolicy, ...] = ("same_origin", "all", "none")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-import httpx
+from ._httpx import httpx
 
 from . import errors
 from ._types import Endpoint, base_model, resolve_type

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import email.utils
 import random
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
+from ._httpx import httpx
 
 from ._types import Endpoint
 
@@ -27,6 +26,8 @@ def retry_after(response: httpx.Response) -> float | None:
         try:
             return max(0.0, float(value))
         except ValueError:
+            import email.utils  # here, not at import: httpx has it loaded by the time a response comes
+
             parsed = email.utils.parsedate_to_datetime(value) if value else None
             if parsed is not None:
                 if parsed.tzinfo is None:

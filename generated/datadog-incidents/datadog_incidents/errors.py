@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import httpx
+from ._httpx import httpx
 
 from ._logging import SECRETS
 

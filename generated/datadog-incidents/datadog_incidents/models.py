@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ._base import ApiModel, OpenEnum
+from ._base import ApiModel, OpenEnum, RootModel
 
 from typing import Annotated, Any, Dict
-from pydantic import AwareDatetime, ConfigDict, Field, RootModel
+from pydantic import AwareDatetime, ConfigDict, Field
 
 
 class AttachmentDataAttributesAttachment(ApiModel):

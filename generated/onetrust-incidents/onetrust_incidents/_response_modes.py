@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
-import httpx
+from ._httpx import httpx
 
 from ._responses import ApiResponse, parse_response
 from ._types import Endpoint

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import httpx
+from ._httpx import httpx
 
 from ._client_core import ClientCore, Connections
 from ._middleware import AsyncMiddleware, CallInfo, Middleware, call_info
@@ -54,11 +54,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class SyncClientCore(ClientCore[httpx.Client, Middleware]):
+class SyncClientCore(ClientCore["httpx.Client", Middleware]):
     """The core of `Client`: drives each call's send plan with blocking I/O."""
 
     def __init__(self, *, http_client: httpx.Client | None, **kwargs: Any) -> None:
-        super().__init__(connections=Connections(http_client, httpx.Client), **kwargs)
+        super().__init__(connections=Connections(http_client, lambda: httpx.Client()), **kwargs)
 
     def close(self) -> None:
         if self._connections.owned is not None:
@@ -114,11 +114,13 @@ async def _sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
 
 
-class AsyncClientCore(ClientCore[httpx.AsyncClient, AsyncMiddleware]):
+class AsyncClientCore(ClientCore["httpx.AsyncClient", AsyncMiddleware]):
     """The core of `AsyncClient`: drives each call's send plan with asyncio."""
 
     def __init__(self, *, http_client: httpx.AsyncClient | None, **kwargs: Any) -> None:
-        super().__init__(connections=Connections(http_client, httpx.AsyncClient), **kwargs)
+        super().__init__(
+            connections=Connections(http_client, lambda: httpx.AsyncClient()), **kwargs
+        )
 
     async def close(self) -> None:
         if self._connections.owned is not None:

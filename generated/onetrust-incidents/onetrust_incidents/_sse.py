@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import httpx
+from ._httpx import httpx
 
 from . import errors
 from ._types import EventStream, base_model, resolve_type

@@ -7,7 +7,7 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
-import httpx
+from ._httpx import httpx
 
 from ._types import ApiKeyScheme, HttpScheme, SecurityScheme
 

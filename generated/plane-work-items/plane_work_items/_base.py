@@ -6,8 +6,9 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Annotated, Any, Union
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, Union
 
+import pydantic
 from pydantic import BaseModel, ConfigDict
 
 # The recursion limit while a model's validators are built (a higher one in force is kept).
@@ -64,6 +65,19 @@ class ApiModel(BaseModel):
         finally:
             if limit < _SCHEMA_RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
+
+
+_Root = TypeVar("_Root")
+
+
+class RootModel(pydantic.RootModel[_Root]):
+    """pydantic's `RootModel`, with validators built on first use as `ApiModel`'s are.
+
+    pydantic's own builds them as soon as it is parameterized: `class Tags(RootModel[TagList])` would build
+    `TagList`'s validators, and those of every model it refers to, at import.
+    """
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class OpenEnum(str, Enum):

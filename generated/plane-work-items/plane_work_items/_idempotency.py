@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,5 +24,7 @@ def with_idempotency_key(
                 k.lower() == HEADER for k in extra_headers or {}
             ):
                 return params
+            import uuid  # here, not at import: it loads `platform`, a few milliseconds on every start
+
             return {**params, param.argument: str(uuid.uuid4())}
     return params

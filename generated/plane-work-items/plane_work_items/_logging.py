@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
-import httpx
+from ._httpx import httpx
 
 REDACTED = "[REDACTED]"
 

@@ -12,13 +12,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
-import httpx
+from ._httpx import httpx
 
-R = TypeVar("R", httpx.Response, Awaitable[httpx.Response])
+R = TypeVar("R", "httpx.Response", "Awaitable[httpx.Response]")
 
-Middleware = Callable[[httpx.Request, Callable[[httpx.Request], httpx.Response]], httpx.Response]
+Middleware = Callable[
+    ["httpx.Request", Callable[["httpx.Request"], "httpx.Response"]], "httpx.Response"
+]
 AsyncMiddleware = Callable[
-    [httpx.Request, Callable[[httpx.Request], Awaitable[httpx.Response]]], Awaitable[httpx.Response]
+    ["httpx.Request", Callable[["httpx.Request"], "Awaitable[httpx.Response]"]],
+    "Awaitable[httpx.Response]",
 ]
 
 

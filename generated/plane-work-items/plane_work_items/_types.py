@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union
 
-import httpx
+from ._httpx import httpx
 
 from ._servers import Server
 
@@ -30,7 +30,7 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
-TimeoutTypes = Union[float, httpx.Timeout, None]
+TimeoutTypes = Union[float, "httpx.Timeout", None]
 SyncToken = Union[str, Callable[[], str]]
 AsyncToken = Union[str, Callable[[], str], Callable[[], Awaitable[str]]]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 import textwrap
 
+import pytest
+
 from conftest import FIXTURES, ROOT, mypy_strict, run_python
 from clientsmith.cli import main
 from clientsmith.models.split import split_models
@@ -91,11 +93,12 @@ class Third(ApiModel):
 def test_cycles_and_single_users_share_a_module_and_names_stay_unique_across_casing():
     alone = split_models(SOURCE, "# header")
     # ApiKey is used by APIKey alone, so it is always loaded with it: one module, ApiKey first
-    assert sorted(alone) == ["__init__.py", "api_key.py", "node.py"]
+    assert sorted(alone) == ["__init__.py", "__init__.pyi", "api_key.py", "node.py"]
     assert alone["api_key.py"].index("class ApiKey(") < alone["api_key.py"].index("class APIKey(")
     files = split_models(SOURCE + SHARED, "# header")
     # now Second uses ApiKey too: it gets a module of its own, named apart from APIKey's
-    assert sorted(files) == ["__init__.py", "api_key.py", "api_key_2.py", "node.py", "second.py", "shared.py", "third.py"]
+    assert sorted(files) == ["__init__.py", "__init__.pyi", "api_key.py", "api_key_2.py", "node.py", "second.py",
+                             "shared.py", "third.py"]
     # APIKey sorts before ApiKey, so it claims the plain name whatever order the spec lists them in
     assert "class APIKey(" in files["api_key.py"] and "from .api_key_2 import ApiKey" in files["api_key.py"]
     plain = files["api_key_2.py"]
@@ -107,6 +110,9 @@ def test_cycles_and_single_users_share_a_module_and_names_stay_unique_across_cas
     assert cycle.index("class Node(") < cycle.index("class Partner(") < cycle.index("Node.model_rebuild()")
     assert "Field" not in cycle and "Annotated" not in cycle  # imports narrowed to what the module uses
     assert '"Partner": "node"' in files["__init__.py"]
+    # type checkers read the stub's imports; the module run imports no model until one is asked for
+    assert "from .node import Partner as Partner\n" in files["__init__.pyi"]
+    assert "from ." not in files["__init__.py"] and "TYPE_CHECKING" not in files["__init__.py"]
     assert split_models(SOURCE + SHARED, "# header") == files
 
 
@@ -344,3 +350,76 @@ def test_a_field_redeclared_with_another_type_type_checks(tmp_path):
         assert run.stdout.split() == ["n", "{}", "e", "document"]
         check = mypy_strict(out, "results")
         assert check.returncode == 0, check.stdout
+
+
+def test_root_models_build_validators_on_first_use_not_at_import(mini_package):
+    # `class ListThingsResponse(RootModel[list[Thing]])`: importing it builds no validator (neither its own nor
+    # Thing's); its first use validates and dumps as a pydantic root model does.
+    probe = textwrap.dedent("""
+        import pydantic
+        from mini.models import ListThingsResponse, Thing
+        print(ListThingsResponse.__pydantic_complete__, Thing.__pydantic_complete__)
+        print(issubclass(ListThingsResponse, pydantic.RootModel))
+        things = ListThingsResponse.model_validate([{"id": "t", "type": "things", "extra": 1}])
+        print(type(things.root[0]).__name__, things.model_dump(mode="json", exclude_unset=True))
+        try:
+            ListThingsResponse.model_validate({"id": "t"})
+        except pydantic.ValidationError as exc:
+            print("invalid", exc.error_count())
+    """)
+    lines = run_python(mini_package, probe, check=True).stdout.splitlines()
+    assert lines == [
+        "False False",
+        "True",
+        "Thing [{'id': 't', 'type': 'things', 'extra': 1}]",
+        "invalid 1",
+    ]
+
+
+TREE_SPEC = """
+openapi: 3.0.3
+info: {title: Tree, version: "1"}
+servers: [{url: "https://example.com"}]
+paths:
+  /nodes/{id}:
+    get:
+      operationId: GetNode
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Node"}
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        properties:
+          type: object
+          properties:
+            children:
+              type: array
+              items: {$ref: "#/components/schemas/Node"}
+"""
+
+
+@pytest.mark.parametrize("layout", ["module", "package"])
+def test_models_naming_later_models_build_validators_on_first_use(tmp_path, layout):
+    # `NodeProperties` names `Node`, defined after it: nothing is built while the models are imported
+    # (datamodel-code-generator's `NodeProperties.model_rebuild()` would build both), and first use works.
+    (tmp_path / "spec.yaml").write_text(TREE_SPEC)
+    out = tmp_path / "out"
+    assert main(["generate", "--spec", str(tmp_path / "spec.yaml"), "--package", "tree", "--output", str(out),
+                 "--models", layout, "--no-cache"]) == 0
+    probe = textwrap.dedent("""
+        from tree.models import Node, NodeProperties
+        print(Node.__pydantic_complete__, NodeProperties.__pydantic_complete__)
+        node = Node.model_validate({"name": "a", "properties": {"children": [{"name": "b", "extra": 1}]}})
+        print(node.properties.children[0].name, node.model_dump(exclude_unset=True))
+    """)
+    lines = run_python(out, probe, check=True).stdout.splitlines()
+    assert lines == ["False False", "b {'name': 'a', 'properties': {'children': [{'name': 'b', 'extra': 1}]}}"]

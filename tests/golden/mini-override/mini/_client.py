@@ -8,7 +8,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-import httpx
+from ._httpx import httpx
 
 from . import _runtime
 from ._version import __version__

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-import httpx
+from ._httpx import httpx
 
 from . import errors
 from ._logging import remember

@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
-import httpx
+from ._httpx import httpx
 
 from . import errors
 from ._auth import apply_credentials
@@ -67,7 +67,7 @@ class Sleep:
 
 Step = Union[Authorize, Read, Send, Close, Sleep]
 Plan = Generator[Step, Any, "tuple[httpx.Response, str]"]
-Attempt = Generator[Step, Any, httpx.Response]
+Attempt = Generator[Step, Any, "httpx.Response"]
 
 
 @dataclass(frozen=True)

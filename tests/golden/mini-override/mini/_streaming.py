@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-import httpx
+from ._httpx import httpx
 
 from ._responses import parse_response
 from ._sse import JSONLinesDecoder, ServerSentEvent, SSEDecoder, item

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ._base import ApiModel, OpenEnum
+from ._base import ApiModel, OpenEnum, RootModel
 
-from pydantic import AwareDatetime, Field, RootModel
+from pydantic import AwareDatetime, Field
 from typing import Annotated
 
 
