@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonpath_rfc9535 as jsonpath
-
 from clientsmith.cache import Cache
 from clientsmith.problems import ERROR, WARNING, Problem, SpecError, escape_pointer_token, pointer
 from clientsmith.spec.bundle import display_path
@@ -126,6 +124,8 @@ def _action(index: int, raw: Any, wrong: Any) -> Action | None:
     if not isinstance(target, str):
         fail(f"{ptr}/target" if "target" in raw else ptr, "an action needs a `target`: a JSONPath string")
     else:
+        import jsonpath_rfc9535 as jsonpath  # loaded with the first overlay: most runs have none
+
         try:
             query = jsonpath.compile(target)
         except jsonpath.JSONPathError as exc:
@@ -143,6 +143,8 @@ def _action(index: int, raw: Any, wrong: Any) -> Action | None:
 
 
 def _apply(spec: MergedSpec, overlay: Overlay, action: Action, lenient: bool) -> list[Problem]:
+    import jsonpath_rfc9535 as jsonpath
+
     ptr = f"/actions/{action.index}"
     try:
         nodes = list(action.query.find(spec.document))
