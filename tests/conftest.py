@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import io
 import os
 import shutil
 import subprocess
@@ -148,3 +149,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             and item.get_closest_marker("xdist_group") and "@" not in item.nodeid):
         pytest.fail("pytest-xdist could not apply this test's xdist_group under this pytest: tests meant to "
                     "share one process would run apart; install the versions pyproject's test extras allow")
+
+
+def lint_findings(*folders: Path) -> list[str]:
+    """pyflakes' findings (unused imports, undefined or shadowed names) in every module under `folders`:
+    what a user's linter reports on a vendored package."""
+    from pyflakes.api import checkPath
+    from pyflakes.reporter import Reporter
+
+    out = io.StringIO()
+    reporter = Reporter(out, out)
+    for folder in folders:
+        for path in sorted(folder.rglob("*.py")):
+            checkPath(str(path), reporter)
+    return out.getvalue().splitlines()

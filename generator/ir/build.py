@@ -378,7 +378,8 @@ _PEP440 = re.compile(r"^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$")
 
 
 def _annotation_names(op: Operation) -> set[str]:
-    types = [p.type for p in op.parameters] + [r.type for r in op.responses] + [op.return_type]
+    """The names an operation's method signatures use (its responses' models otherwise appear as text only)."""
+    types = [p.type for p in op.parameters] + [op.return_type]
     if op.body:
         types.append(op.body.type)
     if op.pagination:

@@ -185,7 +185,7 @@ class Resource:
     class_name: str  # e.g. "Incidents" (and "AsyncIncidents")
     description: str
     operations: tuple[Operation, ...]
-    model_imports: tuple[str, ...]  # model classes its operations name, sorted
+    model_imports: tuple[str, ...]  # model classes its methods' signatures name, sorted
     typing_imports: tuple[str, ...]  # names from `typing` its annotations use, e.g. ("Any",)
     paginated: bool = False  # some operation has `pagination`: the module imports the page walker
     type_imports: tuple[str, ...] = ()  # import lines its parameter types need, e.g. "from uuid import UUID"
@@ -237,6 +237,7 @@ class Webhooks:
     discriminator: str  # wire name of the property whose constant value tells the events apart; "" when none does
     signature: WebhookSignature
     model_imports: tuple[str, ...]  # model classes the events name, sorted
+    payload_types: tuple[Annotation, ...] = ()  # the events' distinct payload types but Any, in spec order
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,10 @@ def read_webhooks(spec: MergedSpec, resolver: Resolver, typer: SchemaTyper,
     if discriminator:
         events = [WebhookEvent(**{**e.__dict__, "discriminator_value": v}) for e, v in zip(events, values)]
     names = frozenset().union(*(e.type.names() for e in events))
+    payloads = {str(e.type): e.type for e in events if str(e.type) != "Any"}
     return Webhooks(
         source=section, events=tuple(events), discriminator=discriminator, signature=read_signature(spec, signature),
-        model_imports=tuple(sorted(n for n in names if n in typer.kind_by_class)),
+        model_imports=tuple(sorted(n for n in names if n in typer.kind_by_class)), payload_types=tuple(payloads.values()),
     )
 
 

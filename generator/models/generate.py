@@ -16,6 +16,7 @@ from clientsmith.models.bare_generics import parameterized_generics
 from clientsmith.models.defaults import fit_defaults
 from clientsmith.models.edit_buffer import EditBuffer
 from clientsmith.models.file_inputs import file_inputs, multipart_schemas
+from clientsmith.models.module_imports import drop_unused_imports
 from clientsmith.models.overrides import reconcile_overrides
 from clientsmith.models.package_base import BASE_PLACEHOLDER, use_package_base
 from clientsmith.models.prepare import has_webhooks, prepare_for_models
@@ -86,6 +87,8 @@ MODEL_PASSES: tuple[tuple[str, Callable[[EditBuffer, _Run], None]], ...] = (
     # Last: overrides are judged on the final field types and bases (open enums included); it edits in
     # rounds, as a class it flattens may leave its subclasses clashing.
     ("reconcile overrides", lambda buffer, run: reconcile_overrides(buffer)),
+    # What the passes above left imported but unused (users' linters report it).
+    ("unused imports", lambda buffer, run: drop_unused_imports(buffer)),
 )
 
 

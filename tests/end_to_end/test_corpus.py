@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SHARED, mypy_strict, require_shared, run_python
+from conftest import SHARED, lint_findings, mypy_strict, require_shared, run_python
 from clientsmith.cli import main
 
 
@@ -52,3 +52,4 @@ def test_corpus_spec_generates_a_complete_type_clean_client(name, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     check = mypy_strict(out, "client")
     assert check.returncode == 0, check.stdout[-3000:]
+    assert lint_findings(out / "client") == []  # no unused import, no shadowed name

@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import import_generated, mypy_strict
+from conftest import import_generated, lint_findings, mypy_strict
 
 from clientsmith.config import ClientTarget
 from clientsmith.pipeline import build_package
@@ -143,3 +143,4 @@ def test_fuzzed_packages_type_check(tmp_path, tmp_path_factory):
         (work / pkg.name).symlink_to(pkg, target_is_directory=True)
     result = mypy_strict(work, *sorted(p.name for p in GENERATED))
     assert result.returncode == 0, result.stdout[-4000:]
+    assert lint_findings(*GENERATED) == []  # no unused import, no shadowed name

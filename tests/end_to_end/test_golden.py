@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT, read_tree, tree_differences
+from conftest import ROOT, lint_findings, read_tree, tree_differences
 
 from clientsmith.config import load_targets
 from clientsmith.pipeline import build_package
@@ -18,3 +18,9 @@ def test_regeneration_matches_committed_tree(target):
     assert not problems, (
         "\n".join(problems) + "\n\ngenerated/ is stale: run `make generate` (or `clientsmith generate`) and commit."
     )
+
+
+def test_committed_clients_are_lint_clean():
+    """No unused import or shadowed name in any bundled client or the template-override golden tree."""
+    targets = load_targets(ROOT / "pyproject.toml")
+    assert lint_findings(*(t.output / t.package for t in targets), ROOT / "tests" / "golden") == []

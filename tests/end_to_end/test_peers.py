@@ -1,6 +1,6 @@
 """Other generators' own test specs (../shared/real/peers), and the shapes of spec they showed breaking
 (tests/fixtures/peer-shapes): each valid document gives a complete client, every module of every client
-imports and all of them are `mypy --strict` clean; each other document is refused with located errors
+imports and all of them are `mypy --strict` and pyflakes clean; each other document is refused with located errors
 for the reason listed below. Never an internal error.
 
 Generation runs in-process per document; the imports and mypy run once over every client together."""
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OUTCOMES, mypy_strict, require_shared
+from conftest import OUTCOMES, lint_findings, mypy_strict, require_shared
 from peer_documents import DOCUMENTS, PEERS, SHAPES
 
 from clientsmith.cli import main
@@ -149,6 +149,8 @@ def test_every_peer_client_imports_and_is_mypy_strict_clean(clients, tmp_path, c
     # one mypy run over every client: each is a package of its own, found through its folder
     check = mypy_strict(Path.cwd(), *[out / package for package, out in built.items()])
     assert check.returncode == 0, check.stdout[-4000:]
+    # and what users' linters check: no unused import, no shadowed name
+    assert lint_findings(*(out / package for package, out in built.items())) == []
 
 
 def test_generator_only_options_are_ignored_not_imported(tmp_path, capsys):

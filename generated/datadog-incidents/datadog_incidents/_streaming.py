@@ -82,12 +82,12 @@ class AsyncStream(_EventsBase[T]):
     async def __aiter__(self) -> AsyncIterator[T]:
         try:
             async for chunk in self.response.aiter_bytes():
-                for item in self._items(chunk):
-                    yield item
+                for parsed in self._items(chunk):
+                    yield parsed
                 if self._ended:
                     return
-            for item in self._items(None):
-                yield item
+            for parsed in self._items(None):
+                yield parsed
         finally:
             await self.response.aclose()
 

@@ -65,3 +65,28 @@ def test_the_tree_is_parsed_again_only_after_the_text_changes():
     assert buffer.apply()
     assert buffer.tree is not tree
     assert ast.unparse(buffer.tree).endswith("name: bytes\n    tags: list = ['é', 'x']")
+
+
+def test_unused_imports_are_dropped_and_used_ones_kept():
+    """The last models pass: a name nothing uses leaves its import (the statement when none is left); names
+    used in code, in quoted annotations or in `__all__` stay."""
+    from clientsmith.models.module_imports import drop_unused_imports
+
+    source = ('from __future__ import annotations\n\n'
+              'from typing import Any, Optional\n'
+              'from ._base import (\n    ApiModel,\n    RootModel,\n)\n'
+              'from pydantic import Field as F\n'
+              'from enum import Enum\n\n'
+              '__all__ = ["Later"]\n\n'
+              'class A(ApiModel):\n    x: "Optional[Later]" = F(None)\n\n'
+              'from .later import Later\n')
+    buffer = EditBuffer(source)
+    drop_unused_imports(buffer)
+    buffer.apply(by="unused imports")
+    assert buffer.source == ('from __future__ import annotations\n\n'
+                             'from typing import Optional\n'
+                             'from ._base import ApiModel\n'
+                             'from pydantic import Field as F\n\n'
+                             '__all__ = ["Later"]\n\n'
+                             'class A(ApiModel):\n    x: "Optional[Later]" = F(None)\n\n'
+                             'from .later import Later\n')

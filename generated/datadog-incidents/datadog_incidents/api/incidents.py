@@ -12,7 +12,6 @@ from .. import _pagers, _pagination, _runtime
 # Models load on an operation's first call: the endpoints below name them as text.
 if TYPE_CHECKING:
     from ..models import (
-        APIErrorResponse,
         Attachment,
         AttachmentArray,
         IncidentCreateRequest,
@@ -21,7 +20,6 @@ if TYPE_CHECKING:
         IncidentResponseData,
         IncidentUpdateRequest,
         IncidentsResponse,
-        JSONAPIErrorResponse,
         PatchAttachmentRequest,
         PostmortemAttachmentRequest,
     )

@@ -12,7 +12,6 @@ from .. import _runtime
 # Models load on an operation's first call: the endpoints below name them as text.
 if TYPE_CHECKING:
     from ..models import (
-        Error,
         WorkItemAttachment,
         WorkItemAttachmentUpdateRequest,
     )

@@ -11,7 +11,6 @@ from .. import _runtime
 # Models load on an operation's first call: the endpoints below name them as text.
 if TYPE_CHECKING:
     from ..models import (
-        Errors,
         ThingCreateRequest,
         ThingRelated,
         ThingResponse,
