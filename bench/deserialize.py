@@ -132,6 +132,55 @@ def ours(bodies: list[dict[str, Any]]) -> list[Callable[[], Any] | None]:
     return parsers
 
 
+def bare(kind: Any, memo: dict[Any, Any]) -> Any:
+    """The same shape on pydantic's defaults: plain `BaseModel`s (unknown fields dropped, no name/alias choice,
+    validators built at once), enums as `str`: what parsing costs when nothing but pydantic's validation runs."""
+    import enum
+    import types
+    import typing
+
+    import pydantic
+
+    if kind in memo:
+        return memo[kind]
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        return str if issubclass(kind, str) else int if issubclass(kind, int) else float
+    if isinstance(kind, type) and issubclass(kind, pydantic.BaseModel):
+        if "root" in kind.model_fields:
+            made = pydantic.RootModel[bare(kind.model_fields["root"].annotation, memo)]  # type: ignore[misc]
+        else:
+            fields = {name: (bare(f.annotation, memo), pydantic.Field(default=f.default, alias=f.alias))
+                      for name, f in kind.model_fields.items()}
+            made = pydantic.create_model(kind.__name__, **fields)  # type: ignore[call-overload]
+        memo[kind] = made
+        return made
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is None or not args:
+        return kind
+    if origin is typing.Union or origin is types.UnionType:
+        return typing.Union[tuple(bare(a, memo) for a in args)]
+    if origin is typing.Annotated:
+        return typing.Annotated[(bare(args[0], memo), *args[1:])]
+    if origin is typing.Literal:
+        return kind
+    return origin[tuple(bare(a, memo) for a in args)]
+
+
+def floor(bodies: list[dict[str, Any]]) -> list[Callable[[], Any] | None]:
+    """`model_validate_json` of the bare counterpart of each body's declared type."""
+    from datadog_incidents._runtime import Endpoint
+    from datadog_incidents._types import resolve_type
+    from datadog_incidents.api import incidents
+
+    endpoints = {e.operation_id: e for e in vars(incidents).values() if isinstance(e, Endpoint)}
+    memo: dict[Any, Any] = {}
+    parsers: list[Callable[[], Any] | None] = []
+    for b in bodies:
+        kind = bare(resolve_type(endpoints[b["operation_id"]].responses[str(b["status"])]), memo)
+        parsers.append(lambda kind=kind, data=b["body"].encode(): kind.model_validate_json(data))
+    return parsers
+
+
 def official(bodies: list[dict[str, Any]]) -> list[Callable[[], Any] | None]:
     import re
 
@@ -208,7 +257,8 @@ def main() -> None:
     from _peers import machine, peer_python
 
     bodies = recorded_bodies()
-    results = {"ours": measure(bodies, ours(bodies), args.rounds)}
+    results = {"ours": measure(bodies, ours(bodies), args.rounds),
+               "pydantic floor": measure(bodies, floor(bodies), args.rounds)}
     if not args.no_peers:
         import lazy_import
 
