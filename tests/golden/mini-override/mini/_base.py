@@ -80,6 +80,25 @@ class RootModel(pydantic.RootModel[_Root]):
     model_config = ConfigDict(defer_build=True)
 
 
+# Values an open enum met that the spec does not list, each made once per enum (a response's unions meet the
+# same few again and again), up to a bound so that a server sending ever new values cannot grow them without end.
+_UNLISTED: dict[type[Enum], dict[tuple[type, object], Any]] = {}
+_UNLISTED_LIMIT = 1024
+
+
+def _unlisted(cls: type[Enum], base: Any, value: Any, name: str) -> Any:
+    made = _UNLISTED.setdefault(cls, {})
+    key = (type(value), value)
+    member: Any = made.get(key)
+    if member is None:
+        member = base.__new__(cls, value)
+        member._name_ = name
+        member._value_ = value
+        if len(made) < _UNLISTED_LIMIT:
+            made[key] = member
+    return member
+
+
 class OpenEnum(str, Enum):
     """A string enum that accepts values the spec does not list yet, rather than failing the response."""
 
@@ -87,10 +106,7 @@ class OpenEnum(str, Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
+        return _unlisted(cls, str, value, value)
 
 
 class OpenIntEnum(int, Enum):
@@ -100,10 +116,7 @@ class OpenIntEnum(int, Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, int) or isinstance(value, bool):
             return None
-        member = int.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        return member
+        return _unlisted(cls, int, value, str(value))
 
 
 class OpenFloatEnum(float, Enum):
@@ -113,7 +126,4 @@ class OpenFloatEnum(float, Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return None
-        member = float.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        return member
+        return _unlisted(cls, float, value, str(value))
