@@ -106,6 +106,13 @@ def recorded_bodies() -> list[dict[str, Any]]:
 
 # ---- each client's parsing -----------------------------------------------------------------------------------
 
+def received(status: int) -> dict[str, Any]:
+    """What httpx's transport puts on a response it received (the reason phrase as the server sent it)."""
+    from http import HTTPStatus
+
+    return {"http_version": b"HTTP/1.1", "reason_phrase": HTTPStatus(status).phrase.encode()}
+
+
 def ours(bodies: list[dict[str, Any]]) -> list[Callable[[], Any] | None]:
     sys.path.insert(0, str(PACKAGE))
     import httpx
@@ -120,7 +127,7 @@ def ours(bodies: list[dict[str, Any]]) -> list[Callable[[], Any] | None]:
     for b in bodies:
         endpoint = endpoints[b["operation_id"]]
         response = httpx.Response(b["status"], headers=b["headers"], content=b["body"].encode(),
-                                  request=httpx.Request(b["method"], b["url"]))
+                                  request=httpx.Request(b["method"], b["url"]), extensions=received(b["status"]))
 
         def parse(endpoint: Any = endpoint, response: httpx.Response = response, url: str = b["url"]) -> Any:
             try:
@@ -215,7 +222,7 @@ def openapi_python_client(bodies: list[dict[str, Any]]) -> list[Callable[[], Any
         snake = re.sub(r"(?<!^)(?=[A-Z])", "_", b["operation_id"]).lower()
         module = importlib.import_module(f"{package.name}.api.incidents.{snake}")
         response = httpx.Response(b["status"], headers=b["headers"], content=b["body"].encode(),
-                                  request=httpx.Request(b["method"], b["url"]))
+                                  request=httpx.Request(b["method"], b["url"]), extensions=received(b["status"]))
         parsers.append(lambda parse=module._parse_response, response=response: parse(client=client, response=response))
     return parsers
 
