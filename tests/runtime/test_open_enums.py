@@ -81,3 +81,22 @@ def test_an_unlisted_value_met_again_is_the_same_member_and_endless_new_values_s
     assert [TicketState(v).value for v in values] == values
     assert len(_base._UNLISTED[TicketState]) <= _base._UNLISTED_LIMIT
     assert TicketState("open") is TicketState.OPEN
+
+
+def test_open_enums_keep_enum_calls_as_python_has_them(enums):
+    import pickle
+
+    from enums._base import OpenEnum
+    from enums.models import TicketPriority, TicketState
+
+    assert TicketState(TicketState.OPEN) is TicketState.OPEN
+    unlisted = TicketState("pending")
+    assert TicketState(unlisted) is unlisted and pickle.loads(pickle.dumps(unlisted)) == unlisted
+    assert TicketPriority(True) is TicketPriority(1)  # as Python's own int enums have it
+    with pytest.raises(ValueError):
+        TicketState(["not", "hashable"])
+    with pytest.raises(ValueError):
+        TicketState(3)
+    assert list(TicketState) == [m for m in TicketState.__members__.values()]  # unlisted values are no members
+    flavour = OpenEnum("Flavour", [("A", "a"), ("B", "b")])  # Enum's functional API
+    assert [m.name for m in flavour] == ["A", "B"] and flavour("a") is flavour.A and flavour("c").value == "c"

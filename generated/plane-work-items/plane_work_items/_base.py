@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import Enum, EnumMeta
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, Union
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast
 
 import pydantic
 from pydantic import BaseModel, ConfigDict
@@ -82,7 +82,7 @@ class RootModel(pydantic.RootModel[_Root]):
 
 # Values an open enum met that the spec does not list, each made once per enum (a response's unions meet the
 # same few again and again), up to a bound so that a server sending ever new values cannot grow them without end.
-_UNLISTED: dict[type[Enum], dict[tuple[type, object], Any]] = {}
+_UNLISTED: dict[Any, dict[tuple[type, object], Any]] = {}
 _UNLISTED_LIMIT = 1024
 
 
@@ -99,7 +99,31 @@ def _unlisted(cls: type[Enum], base: Any, value: Any, name: str) -> Any:
     return member
 
 
-class OpenEnum(str, Enum):
+class _OpenEnumType(EnumMeta):
+    """Calling an open enum with one value looks it up, then asks `_missing_`, without Enum's general call in
+    between: pydantic calls the class for each value its own lookup lacks, and a union of models tries every
+    member's enum, so a response can make that call many times."""
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            if type(value) is cls:
+                return value
+            try:
+                return cls._value2member_map_[value]
+            except KeyError:
+                member = _UNLISTED.get(cls, {}).get((type(value), value))
+                if member is None:
+                    member = cast(Any, cls)._missing_(value)
+                if member is not None:
+                    return member
+            except TypeError:  # unhashable: Enum's own call
+                pass
+        return super().__call__(
+            value, *args, **kwargs
+        )  # the functional API, and the error for a bad value
+
+
+class OpenEnum(str, Enum, metaclass=_OpenEnumType):
     """A string enum that accepts values the spec does not list yet, rather than failing the response."""
 
     @classmethod
@@ -109,7 +133,7 @@ class OpenEnum(str, Enum):
         return _unlisted(cls, str, value, value)
 
 
-class OpenIntEnum(int, Enum):
+class OpenIntEnum(int, Enum, metaclass=_OpenEnumType):
     """An integer enum that accepts values the spec does not list yet, rather than failing the response."""
 
     @classmethod
@@ -119,7 +143,7 @@ class OpenIntEnum(int, Enum):
         return _unlisted(cls, int, value, str(value))
 
 
-class OpenFloatEnum(float, Enum):
+class OpenFloatEnum(float, Enum, metaclass=_OpenEnumType):
     """A number enum that accepts values the spec does not list yet, rather than failing the response."""
 
     @classmethod
