@@ -309,6 +309,14 @@ def main() -> None:
                          "per_operation": {op: round(p / l, 2) for op, (p, l, _) in sums[name].items()}}
         cells.append(f"{parse * 1e6:8.1f} us {parse / loads:5.2f}x")
     print(f"{'total (bodies each parsed)':32} {len(bodies):>6} " + " ".join(f"{c:>22}" for c in cells))
+    success = [i for i, b in enumerate(bodies) if 200 <= b["status"] < 300]
+    cells = []
+    for name, times in results.items():
+        parse = sum(times[i]["parse"] for i in success)
+        loads = sum(times[i]["loads"] for i in success)
+        summary[name]["success_ratio"] = round(parse / loads, 2)
+        cells.append(f"{parse * 1e6:8.1f} us {parse / loads:5.2f}x")
+    print(f"{'total, success bodies':32} {len(success):>6} " + " ".join(f"{c:>22}" for c in cells))
     ours_summary = summary["ours"]
     print(f"\nours: total {ours_summary['total_ratio']}x json.loads (target <= 2), worst operation "
           f"{ours_summary['worst_operation']} {ours_summary['worst_ratio']}x (target <= 3)")
