@@ -66,3 +66,37 @@ def test_an_unlisted_discriminator_value_keeps_the_response_and_the_item(enums, 
     assert result[1] == {"pet_type": "bird", "name": "Tweety", "wings": 2}  # every field it had
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert "list_pets" in warning.getMessage()
+
+
+def test_an_unlisted_value_met_again_is_the_same_member_and_endless_new_values_still_parse(enums):
+    from enums import _base
+    from enums.models import TicketPriority, TicketState, TicketWeight
+
+    assert TicketState("pending") is TicketState("pending")  # as a listed member is
+    assert TicketPriority(9) is TicketPriority(9)
+    assert TicketWeight(2).value == 2 and type(TicketWeight(2).value) is int
+    assert type(TicketWeight(2.0).value) is float  # each value as the server sent it
+    # A server sending ever new values: all parse, and what is kept of them stays bounded.
+    values = [f"state-{i}" for i in range(_base._UNLISTED_LIMIT + 50)]
+    assert [TicketState(v).value for v in values] == values
+    assert len(_base._UNLISTED[TicketState]) <= _base._UNLISTED_LIMIT
+    assert TicketState("open") is TicketState.OPEN
+
+
+def test_open_enums_keep_enum_calls_as_python_has_them(enums):
+    import pickle
+
+    from enums._base import OpenEnum
+    from enums.models import TicketPriority, TicketState
+
+    assert TicketState(TicketState.OPEN) is TicketState.OPEN
+    unlisted = TicketState("pending")
+    assert TicketState(unlisted) is unlisted and pickle.loads(pickle.dumps(unlisted)) == unlisted
+    assert TicketPriority(True) is TicketPriority(1)  # as Python's own int enums have it
+    with pytest.raises(ValueError):
+        TicketState(["not", "hashable"])
+    with pytest.raises(ValueError):
+        TicketState(3)
+    assert list(TicketState) == [m for m in TicketState.__members__.values()]  # unlisted values are no members
+    flavour = OpenEnum("Flavour", [("A", "a"), ("B", "b")])  # Enum's functional API
+    assert [m.name for m in flavour] == ["A", "B"] and flavour("a") is flavour.A and flavour("c").value == "c"

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import Enum, EnumMeta
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, Union
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast
 
 import pydantic
 from pydantic import BaseModel, ConfigDict
@@ -80,40 +80,74 @@ class RootModel(pydantic.RootModel[_Root]):
     model_config = ConfigDict(defer_build=True)
 
 
-class OpenEnum(str, Enum):
+# Values an open enum met that the spec does not list, each made once per enum (a response's unions meet the
+# same few again and again), up to a bound so that a server sending ever new values cannot grow them without end.
+_UNLISTED: dict[Any, dict[tuple[type, object], Any]] = {}
+_UNLISTED_LIMIT = 1024
+
+
+def _unlisted(cls: type[Enum], base: Any, value: Any, name: str) -> Any:
+    made = _UNLISTED.setdefault(cls, {})
+    key = (type(value), value)
+    member: Any = made.get(key)
+    if member is None:
+        member = base.__new__(cls, value)
+        member._name_ = name
+        member._value_ = value
+        if len(made) < _UNLISTED_LIMIT:
+            made[key] = member
+    return member
+
+
+class _OpenEnumType(EnumMeta):
+    """Calling an open enum with one value looks it up, then asks `_missing_`, without Enum's general call in
+    between: pydantic calls the class for each value its own lookup lacks, and a union of models tries every
+    member's enum, so a response can make that call many times."""
+
+    def __call__(cls, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if not args and not kwargs:
+            if type(value) is cls:
+                return value
+            try:
+                return cls._value2member_map_[value]
+            except KeyError:
+                member = _UNLISTED.get(cls, {}).get((type(value), value))
+                if member is None:
+                    member = cast(Any, cls)._missing_(value)
+                if member is not None:
+                    return member
+            except TypeError:  # unhashable: Enum's own call
+                pass
+        return super().__call__(
+            value, *args, **kwargs
+        )  # the functional API, and the error for a bad value
+
+
+class OpenEnum(str, Enum, metaclass=_OpenEnumType):
     """A string enum that accepts values the spec does not list yet, rather than failing the response."""
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, str):
             return None
-        member = str.__new__(cls, value)
-        member._name_ = value
-        member._value_ = value
-        return member
+        return _unlisted(cls, str, value, value)
 
 
-class OpenIntEnum(int, Enum):
+class OpenIntEnum(int, Enum, metaclass=_OpenEnumType):
     """An integer enum that accepts values the spec does not list yet, rather than failing the response."""
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, int) or isinstance(value, bool):
             return None
-        member = int.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        return member
+        return _unlisted(cls, int, value, str(value))
 
 
-class OpenFloatEnum(float, Enum):
+class OpenFloatEnum(float, Enum, metaclass=_OpenEnumType):
     """A number enum that accepts values the spec does not list yet, rather than failing the response."""
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return None
-        member = float.__new__(cls, value)
-        member._name_ = str(value)
-        member._value_ = value
-        return member
+        return _unlisted(cls, float, value, str(value))

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -44,9 +44,15 @@ def _decode(response: httpx.Response, kind: Any) -> Any:
         return response.content
     if kind is str:
         return response.text
+    return _json_validator(kind)(response.content)
+
+
+@lru_cache(maxsize=None)
+def _json_validator(kind: Any) -> Callable[[bytes], Any]:
+    """A declared type's JSON validation, chosen once per type: a model's own, else a `TypeAdapter`'s."""
     if isinstance(kind, type) and issubclass(kind, base_model()):
-        return kind.model_validate_json(response.content)
-    return _adapter(kind).validate_json(response.content)
+        return kind.model_validate_json
+    return _adapter(kind).validate_json
 
 
 def _raw_body(response: httpx.Response) -> Any:
