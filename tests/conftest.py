@@ -58,7 +58,12 @@ def tree_differences(committed: dict[str, bytes], fresh: dict[str, bytes]) -> li
         elif new is None:
             problems.append(f"no longer generated: {rel}")
         else:
-            diff = difflib.unified_diff(old.decode().splitlines(), new.decode().splitlines(),
+            try:
+                old_text, new_text = old.decode(), new.decode()
+            except UnicodeDecodeError:  # the base of hand edits (gzip) when what it holds differs
+                problems.append(f"differs: {rel} ({len(old)} bytes committed, {len(new)} regenerated)")
+                continue
+            diff = difflib.unified_diff(old_text.splitlines(), new_text.splitlines(),
                                         f"{rel} (committed)", f"{rel} (regenerated)", lineterm="", n=2)
             problems.append("\n".join(list(diff)[:60]))
     return problems
