@@ -10,6 +10,7 @@ import ast
 import hashlib
 from typing import Any
 
+from clientsmith.models.chosen_unions import MARKER
 from clientsmith.models.generate import ENUM, MODEL, ROOT
 
 
@@ -47,7 +48,7 @@ def _class(node: ast.ClassDef) -> dict[str, Any]:
         name = stmt.target.id
         if name == "model_config":
             continue
-        annotation, call = _unwrap_annotated(stmt.annotation)
+        annotation, call = _unwrap_annotated(_WithoutChoice().visit(stmt.annotation))
         doc = _following_docstring(body, index)
         if name == "root" and any(b.startswith("RootModel") for b in bases):
             root = annotation
@@ -74,6 +75,18 @@ def _unwrap_annotated(annotation: ast.expr) -> tuple[str, ast.Call | None]:
         call = next((e for e in rest if isinstance(e, ast.Call) and ast.unparse(e.func).endswith("Field")), None)
         return ast.unparse(first), call
     return ast.unparse(annotation), None
+
+
+class _WithoutChoice(ast.NodeTransformer):
+    """`Annotated[A | B, ChosenBy("type")]` is `A | B` to callers: the marker only tells validation which
+    member to try first."""
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+        self.generic_visit(node)
+        if (ast.unparse(node.value) == "Annotated" and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 2
+                and isinstance(marker := node.slice.elts[1], ast.Call) and ast.unparse(marker.func) == MARKER):
+            return node.slice.elts[0]
+        return node
 
 
 def _keyword(call: ast.Call | None, name: str) -> Any:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from clientsmith.models.bare_generics import parameterized_generics
+from clientsmith.models.chosen_unions import MARKER, mark_chosen_unions
 from clientsmith.models.defaults import fit_defaults
 from clientsmith.models.edit_buffer import EditBuffer
 from clientsmith.models.file_inputs import file_inputs, multipart_schemas
@@ -45,6 +46,7 @@ class _Run:
     unwrapped: set[str] = field(default_factory=set)
     class_by_pointer: dict[str, str] = field(default_factory=dict)
     file_fields: bool = False
+    chosen_unions: bool = False
 
 
 def _plain_union_members(buffer: EditBuffer, run: _Run) -> None:
@@ -63,8 +65,12 @@ def _file_inputs(buffer: EditBuffer, run: _Run) -> None:
     run.file_fields = file_inputs(buffer, uploads)
 
 
+def _chosen_unions(buffer: EditBuffer, run: _Run) -> None:
+    run.chosen_unions = mark_chosen_unions(buffer)
+
+
 def _package_base(buffer: EditBuffer, run: _Run) -> None:
-    use_package_base(buffer, ("FileInput",) if run.file_fields else ())
+    use_package_base(buffer, ("FileInput",) * run.file_fields + (MARKER,) * run.chosen_unions)
 
 
 # The passes over datamodel-code-generator's module, in the order they run: each reads the module as the
@@ -80,7 +86,9 @@ MODEL_PASSES: tuple[tuple[str, Callable[[EditBuffer, _Run], None]], ...] = (
     ("defaults", lambda buffer, run: fit_defaults(buffer)),
     # `bytes` in multipart body models takes files too; needs the final class names.
     ("file inputs", _file_inputs),
-    # The package's own base model and open enums; imports `FileInput` when the pass above used it.
+    # Unions of models an enum field tells apart validate the member that lists the value first.
+    ("chosen unions", _chosen_unions),
+    # The package's own base model and open enums; imports `FileInput` and `ChosenBy` when used above.
     ("package base", _package_base),
     # Validators of models that name later ones built on first use, not by `X.model_rebuild()` at import.
     ("deferred rebuilds", lambda buffer, run: drop_rebuilds(buffer)),

@@ -24,7 +24,7 @@ _COMPONENT_KINDS = {"responses": "Response", "requestBodies": "Body", "parameter
 # Names a class must not take: the module imports them, or they would shadow what Python or the
 # package's own base module provide.
 _RESERVED = set(dir(builtins)) | set(keyword.kwlist) | {
-    "Annotated", "Any", "ApiModel", "AwareDatetime", "ConfigDict", "Enum", "Field", "FileInput", "IntEnum",
+    "Annotated", "Any", "ApiModel", "AwareDatetime", "ChosenBy", "ConfigDict", "Enum", "Field", "FileInput", "IntEnum",
     "Literal", "OpenEnum", "OpenFloatEnum", "OpenIntEnum", "RootModel", "TypeAliasType",
 }
 

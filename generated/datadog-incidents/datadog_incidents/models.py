@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._base import ApiModel, OpenEnum, RootModel
+from ._base import ApiModel, ChosenBy, OpenEnum, RootModel
 
 from typing import Annotated, Any, Dict
 from pydantic import AwareDatetime, ConfigDict, Field
@@ -785,7 +785,14 @@ class IncidentResponseAttributes(ApiModel):
     Timestamp when the incident was detected.
     """
     fields: Annotated[
-        dict[str, IncidentFieldAttributesSingleValue | IncidentFieldAttributesMultipleValue] | None,
+        dict[
+            str,
+            Annotated[
+                IncidentFieldAttributesSingleValue | IncidentFieldAttributesMultipleValue,
+                ChosenBy("type"),
+            ],
+        ]
+        | None,
         Field(examples=[{"severity": {"type": "dropdown", "value": "SEV-5"}}]),
     ] = None
     """
@@ -901,7 +908,14 @@ class IncidentUpdateAttributes(ApiModel):
     Timestamp when the incident was detected.
     """
     fields: Annotated[
-        dict[str, IncidentFieldAttributesSingleValue | IncidentFieldAttributesMultipleValue] | None,
+        dict[
+            str,
+            Annotated[
+                IncidentFieldAttributesSingleValue | IncidentFieldAttributesMultipleValue,
+                ChosenBy("type"),
+            ],
+        ]
+        | None,
         Field(examples=[{"severity": {"type": "dropdown", "value": "SEV-5"}}]),
     ] = None
     """
@@ -1003,7 +1017,14 @@ class IncidentCreateAttributes(ApiModel):
     A flag indicating whether the incident caused customer impact.
     """
     fields: Annotated[
-        dict[str, IncidentFieldAttributesSingleValue | IncidentFieldAttributesMultipleValue] | None,
+        dict[
+            str,
+            Annotated[
+                IncidentFieldAttributesSingleValue | IncidentFieldAttributesMultipleValue,
+                ChosenBy("type"),
+            ],
+        ]
+        | None,
         Field(examples=[{"severity": {"type": "dropdown", "value": "SEV-5"}}]),
     ] = None
     """
@@ -1139,7 +1160,10 @@ class IncidentAttachmentData(ApiModel):
     A single incident attachment.
     """
 
-    attributes: IncidentAttachmentPostmortemAttributes | IncidentAttachmentLinkAttributes
+    attributes: Annotated[
+        IncidentAttachmentPostmortemAttributes | IncidentAttachmentLinkAttributes,
+        ChosenBy("attachment_type"),
+    ]
     """
     The attributes object for an attachment.
     """
@@ -1214,7 +1238,9 @@ class IncidentsResponse(ApiModel):
     """
     An array of incidents.
     """
-    included: list[IncidentUserData | IncidentAttachmentData] | None = None
+    included: (
+        list[Annotated[IncidentUserData | IncidentAttachmentData, ChosenBy("type")]] | None
+    ) = None
     """
     Included related resources that the user requested.
     """
@@ -1256,7 +1282,9 @@ class IncidentResponse(ApiModel):
     """
 
     data: IncidentResponseData
-    included: list[IncidentUserData | IncidentAttachmentData] | None = None
+    included: (
+        list[Annotated[IncidentUserData | IncidentAttachmentData, ChosenBy("type")]] | None
+    ) = None
     """
     Included related resources that the user requested.
     """

@@ -6,7 +6,18 @@ from __future__ import annotations
 import sys
 from enum import Enum, EnumMeta
 from pathlib import PurePath
-from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast
+from typing import (
+    IO,
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    TypeVar,
+    Union,
+    cast,
+    get_args,
+    get_origin,
+)
 
 import pydantic
 from pydantic import BaseModel, ConfigDict
@@ -65,6 +76,64 @@ class ApiModel(BaseModel):
         finally:
             if limit < _SCHEMA_RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
+
+
+class ChosenBy:
+    """Metadata of a union of models whose `field` lists different values in each member:
+    `Annotated[A | B, ChosenBy("type")]`. The member whose enum lists the value is validated alone; a value
+    no member lists, a missing field or a body that member refuses goes to pydantic's smart union of all
+    members, which tries each of them. Type checkers see the plain union."""
+
+    __slots__ = ("field",)
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __repr__(self) -> str:
+        return f"ChosenBy({self.field!r})"
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        any_member = handler(source)
+        choices: dict[str, Any] = {}
+        claimed: set[str] = set()
+        wire_names: set[str] = set()
+        for member in get_args(source):
+            field = getattr(member, "model_fields", {}).get(self.field)
+            if field is None:
+                return any_member
+            wire_names.add(field.alias or self.field)
+            schema = handler.generate_schema(member)
+            for value in _listed_strings(field.annotation):
+                if value in claimed:  # listed by two members: the value alone cannot choose
+                    choices.pop(value, None)
+                else:
+                    claimed.add(value)
+                    choices[value] = schema
+        if not choices or len(wire_names) != 1:
+            return any_member
+        # Core schemas are plain dicts (what pydantic-core's `tagged_union_schema` and `union_schema` build):
+        # a tag looked up by pydantic itself, no Python call per value.
+        chosen = {"type": "tagged-union", "choices": choices, "discriminator": wire_names.pop()}
+        return {
+            "type": "union",
+            "choices": [(chosen, f"by {self.field}"), (any_member, "any member")],
+            "mode": "left_to_right",
+        }
+
+
+def _listed_strings(annotation: Any) -> list[str]:
+    """The string values an enum (or `Literal`) field type lists, `Optional` seen through."""
+    values: list[Any] = []
+    for kind in (
+        get_args(annotation)
+        if get_origin(annotation) in (Union, type(None | int))
+        else (annotation,)
+    ):
+        if isinstance(kind, type) and issubclass(kind, Enum):
+            values += [member.value for member in kind]
+        elif get_origin(kind) is Literal:
+            values += [getattr(value, "value", value) for value in get_args(kind)]
+    return [value for value in values if isinstance(value, str)]
 
 
 _Root = TypeVar("_Root")
