@@ -185,3 +185,15 @@ def test_error_class_per_status(mini, server, status, name):
             client.things.get_thing("t1")
     assert caught.value.status_code == status
     assert isinstance(caught.value, mini.errors.ApiError)
+
+
+def test_error_message_read_after_the_client_closed_still_hides_an_echoed_credential(mini, server):
+    # The message is made when first read; the credential the server echoes must not appear even then.
+    server.reply(Reply(401, {"error": "invalid key sekrit-key-1"}))
+    with mini.Client(api_key="sekrit-key-1", base_url=server.url, max_retries=0) as client:
+        with pytest.raises(mini.errors.AuthenticationError) as caught:
+            client.things.get_thing("t1")
+    error = caught.value
+    for text in (str(error), repr(error), error.args[0]):
+        assert "sekrit-key-1" not in text and "401" in text and "/things/t1" in text and "invalid key" in text
+    assert repr(error).startswith("AuthenticationError(")

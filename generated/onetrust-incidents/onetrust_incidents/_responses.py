@@ -31,7 +31,10 @@ def _adapter(kind: Any) -> TypeAdapter[Any]:
 
 def _declared(responses: Mapping[str, Any], status: int) -> tuple[bool, Any]:
     """(is declared, type) for a status: exact code, then `4XX`-style ranges, then `default`."""
-    for key in (str(status), f"{status // 100}XX", "default"):
+    code = str(status)
+    if code in responses:
+        return True, responses[code]
+    for key in (f"{status // 100}XX", "default"):
         if key in responses:
             return True, responses[key]
     return False, None

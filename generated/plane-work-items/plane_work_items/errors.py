@@ -63,7 +63,26 @@ class ApiError(Error):
         self.headers = headers
         self.body = body
         self.response = response
+        self._message: str | None = None
+        super().__init__()
+
+    # The message is made when first asked for: most errors are caught and handled, never printed.
+    def __str__(self) -> str:
+        if self._message is None:
+            self._message = self._describe()
+        return self._message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    @property
+    def args(self) -> tuple[Any, ...]:  # type: ignore[override]
+        return (str(self),)
+
+    def _describe(self) -> str:
+        response = self.response
         # A server may echo the credential it refused ("invalid key abc..."): the message never carries it.
+        # (Secrets are only ever added, so one the client knew when the error was raised is still known.)
         try:
             text = SECRETS.redact(response.text) if response.is_closed else ""
         except httpx.ResponseNotRead:  # a streamed body, consumed as it came: nothing to quote
@@ -71,8 +90,8 @@ class ApiError(Error):
         if len(text) > _BODY_PREVIEW:
             text = text[:_BODY_PREVIEW] + "..."
         reason = response.reason_phrase or "error"
-        super().__init__(
-            f"{status_code} {reason} for {method} {url}" + (f": {text}" if text else "")
+        return f"{self.status_code} {reason} for {self.method} {self.url}" + (
+            f": {text}" if text else ""
         )
 
 
@@ -167,12 +186,23 @@ MODEL_ERRORS: dict[str, type[ApiError]] = {
 }
 
 
+# (status, type of the body) -> the class raised: a few statuses and body types, each met again and again.
+_CHOSEN: dict[tuple[int, type], type[ApiError]] = {}
+
+
 def error_class(status_code: int, body: Any = None) -> type[ApiError]:
     """The class raised for a status: the status's own (`NotFoundError`), and, when the body parsed into
     a declared error model, also that model's typed class (`ProblemError`, whose `body` is a `Problem`).
     """
+    key = (status_code, type(body))
+    chosen = _CHOSEN.get(key)
+    if chosen is None:
+        chosen = _CHOSEN[key] = _choose(status_code, type(body))
+    return chosen
+
+
+def _choose(status_code: int, model: type) -> type[ApiError]:
     status_class = ServerError if status_code >= 500 else STATUS_ERRORS.get(status_code, ApiError)
-    model = type(body)
     typed = (
         MODEL_ERRORS.get(model.__name__)
         if model.__module__.startswith(f"{__package__}.models")
